@@ -1,0 +1,160 @@
+package io.github.shipmaven.maven;
+
+import com.github.dockerjava.api.DockerClient;
+import io.github.shipmaven.core.ImageRecord;
+import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.image.DockerConnector;
+import io.github.shipmaven.image.ImageBuilder;
+import io.github.shipmaven.image.OciLabels;
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/** Builds the image from the Dockerfile, labels it, and tags it with every tag. */
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class BuildMojo extends AbstractShipMojo {
+
+  /**
+   * Skips this goal only.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.BUILD_SKIP, defaultValue = "false")
+  boolean skipBuild;
+
+  /**
+   * The Dockerfile.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.DOCKERFILE, defaultValue = "${project.basedir}/Dockerfile")
+  File dockerfile;
+
+  /**
+   * The build context sent to the daemon; its {@code .dockerignore} is honoured.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.CONTEXT, defaultValue = "${project.basedir}")
+  File contextDirectory;
+
+  /**
+   * Build arguments ({@code ARG} values).
+   *
+   * @since 0.1.0
+   */
+  @Parameter Map<String, String> buildArgs;
+
+  /**
+   * Extra image labels; they may override the OCI labels the plugin adds.
+   *
+   * @since 0.1.0
+   */
+  @Parameter Map<String, String> labels;
+
+  /**
+   * The stage of a multi-stage Dockerfile to build; default the last.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.TARGET)
+  String target;
+
+  /**
+   * The platform to build for, e.g. {@code linux/amd64}; default the daemon's.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PLATFORM)
+  String platform;
+
+  /**
+   * Always pull newer versions of base images.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PULL, defaultValue = "false")
+  boolean pull;
+
+  /**
+   * Build without the daemon's layer cache.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.NO_CACHE, defaultValue = "false")
+  boolean noCache;
+
+  @Inject
+  public BuildMojo(SettingsDecrypter decrypter) {
+    super(decrypter);
+  }
+
+  @Override
+  String goal() {
+    return "build";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skipBuild;
+  }
+
+  @Override
+  String skipProperty() {
+    return ShipProperties.BUILD_SKIP;
+  }
+
+  @Override
+  void run(ShipPlan plan) throws MojoExecutionException {
+    ShipLog log = log();
+    ImageBuilder.validate(contextDirectory.toPath(), dockerfile.toPath());
+    Map<String, String> allLabels =
+        new LinkedHashMap<>(
+            OciLabels.of(
+                plan.git(),
+                project.getVersion(),
+                project.getName() == null ? project.getArtifactId() : project.getName(),
+                OciLabels.created(
+                    environment,
+                    project.getProperties().getProperty("project.build.outputTimestamp"),
+                    plan.git())));
+    if (labels != null) {
+      allLabels.putAll(labels);
+    }
+    List<String> references = plan.references();
+    String imageId;
+    try (DockerClient docker = new DockerConnector(environment, home, log).connect(dockerHost)) {
+      imageId =
+          new ImageBuilder(docker, log)
+              .build(
+                  new ImageBuilder.Request(
+                      contextDirectory.toPath(),
+                      dockerfile.toPath(),
+                      references,
+                      buildArgs == null ? Map.of() : buildArgs,
+                      allLabels,
+                      target,
+                      platform,
+                      pull,
+                      noCache));
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "Could not close the Docker connection: " + e.getMessage(), e);
+    }
+    ImageRecord.start(imageRecordFile(), plan.image().name())
+        .tags(plan.tags())
+        .git(plan.git())
+        .imageId(imageId)
+        .write();
+    project.getProperties().setProperty(ShipProperties.IMAGE_ID, imageId);
+    log.info("Built " + imageId + " tagged " + String.join(", ", references));
+  }
+}

@@ -1,0 +1,99 @@
+package io.github.shipmaven.maven;
+
+import com.github.dockerjava.api.DockerClient;
+import io.github.shipmaven.core.ImageRecord;
+import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.core.Sleeper;
+import io.github.shipmaven.core.StepSummary;
+import io.github.shipmaven.image.DockerConnector;
+import io.github.shipmaven.image.ImagePusher;
+import java.io.IOException;
+import javax.inject.Inject;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * Pushes every tag of the image and records the manifest digest the registry confirmed. A push that
+ * the registry did not confirm fails the build.
+ */
+@Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
+public class PushMojo extends AbstractShipMojo {
+
+  /**
+   * Skips this goal only.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PUSH_SKIP, defaultValue = "false")
+  boolean skipPush;
+
+  /**
+   * How many times a transient push failure (timeout, connection reset, 5xx) is retried, with
+   * backoff. A refused login is never retried.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PUSH_RETRIES, defaultValue = "3")
+  int retries;
+
+  /** Waits between retries; tests replace it. */
+  Sleeper sleeper = Sleeper.REAL;
+
+  @Inject
+  public PushMojo(SettingsDecrypter decrypter) {
+    super(decrypter);
+  }
+
+  @Override
+  String goal() {
+    return "push";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skipPush;
+  }
+
+  @Override
+  String skipProperty() {
+    return ShipProperties.PUSH_SKIP;
+  }
+
+  @Override
+  void run(ShipPlan plan) throws MojoExecutionException {
+    if (!branchAllows(plan)) {
+      return;
+    }
+    if (retries < 0) {
+      throw ShipException.config(
+          "<retries> (ship.push.retries) is " + retries + ": use 0 or more.");
+    }
+    ShipLog log = log();
+    String digest;
+    try (DockerClient docker = new DockerConnector(environment, home, log).connect(dockerHost)) {
+      digest =
+          new ImagePusher(docker, log, sleeper)
+              .push(plan.image(), plan.tags(), plan.credentials(), retries);
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "Could not close the Docker connection: " + e.getMessage(), e);
+    }
+    ImageRecord.load(imageRecordFile(), plan.image().name())
+        .tags(plan.tags())
+        .git(plan.git())
+        .digest(digest)
+        .write();
+    project.getProperties().setProperty(ShipProperties.IMAGE_DIGEST, digest);
+    StepSummary.append(
+        environment,
+        "### Pushed `"
+            + plan.image().withDigest(digest)
+            + "`\n\nTags: "
+            + String.join(", ", plan.tags()),
+        log);
+  }
+}

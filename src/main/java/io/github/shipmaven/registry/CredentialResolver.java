@@ -1,0 +1,104 @@
+package io.github.shipmaven.registry;
+
+import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.core.ShipLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the login for a registry; first source found wins: a settings.xml {@code <server>}, then
+ * the {@code SHIP_REGISTRY_USERNAME}/{@code SHIP_REGISTRY_PASSWORD} variables, then docker's
+ * config.json. Each found login names its source; the secret is never logged.
+ */
+public final class CredentialResolver {
+  public static final String USERNAME_VARIABLE = "SHIP_REGISTRY_USERNAME";
+  public static final String PASSWORD_VARIABLE = "SHIP_REGISTRY_PASSWORD";
+
+  /**
+   * The build tool's servers (Maven's settings.xml), decrypted; the core knows nothing of Maven.
+   */
+  @FunctionalInterface
+  public interface Servers {
+    /** The server with this id as username and password, or empty if there is none. */
+    Optional<RegistryCredentials> find(String id);
+  }
+
+  private final Servers servers;
+  private final Map<String, String> env;
+  private final Path home;
+  private final ShipLog log;
+
+  public CredentialResolver(Servers servers, Map<String, String> env, Path home, ShipLog log) {
+    this.servers = servers;
+    this.env = env;
+    this.home = home;
+    this.log = log;
+  }
+
+  /**
+   * The login for {@code registry}.
+   *
+   * @param serverId the settings.xml server id the user named, or null for the registry host
+   */
+  public Optional<RegistryCredentials> resolve(String registry, String serverId) {
+    Optional<RegistryCredentials> found = find(registry, serverId);
+    log.debug(
+        "Registry "
+            + registry
+            + ": credentials from "
+            + found
+                .map(RegistryCredentials::source)
+                .orElse("nowhere (" + String.join(", ", sources(registry, serverId)) + ")"));
+    return found;
+  }
+
+  /** Where {@link #resolve} looks, in order, for messages. */
+  public List<String> sources(String registry, String serverId) {
+    List<String> places = new ArrayList<>();
+    serverIds(registry, serverId).forEach(id -> places.add("settings.xml server '" + id + "'"));
+    places.add("env " + USERNAME_VARIABLE + "/" + PASSWORD_VARIABLE);
+    places.add("docker config " + DockerConfig.load(env, home).file());
+    return places;
+  }
+
+  private Optional<RegistryCredentials> find(String registry, String serverId) {
+    for (String id : serverIds(registry, serverId)) {
+      Optional<RegistryCredentials> server = servers.find(id);
+      if (server.isPresent()) {
+        return server;
+      }
+    }
+    if (serverId != null && !serverId.isBlank()) {
+      throw ShipException.config(
+          "<serverId> (ship.serverId) is '"
+              + serverId
+              + "' but settings.xml has no <server> with that id: add it or remove <serverId>.");
+    }
+    String username = env.getOrDefault(USERNAME_VARIABLE, "");
+    String password = env.getOrDefault(PASSWORD_VARIABLE, "");
+    if (!username.isEmpty() || !password.isEmpty()) {
+      if (username.isEmpty() || password.isEmpty()) {
+        throw ShipException.config(
+            (username.isEmpty() ? USERNAME_VARIABLE : PASSWORD_VARIABLE)
+                + " is not set but "
+                + (username.isEmpty() ? PASSWORD_VARIABLE : USERNAME_VARIABLE)
+                + " is: set both, or neither.");
+      }
+      return Optional.of(
+          new RegistryCredentials(
+              username, password, false, "env " + USERNAME_VARIABLE + "/" + PASSWORD_VARIABLE));
+    }
+    return DockerConfig.load(env, home).auths(registry);
+  }
+
+  private static List<String> serverIds(String registry, String serverId) {
+    if (serverId != null && !serverId.isBlank()) {
+      return List.of(serverId.trim());
+    }
+    String withoutPort = registry.replaceFirst(":[0-9]+$", "");
+    return withoutPort.equals(registry) ? List.of(registry) : List.of(registry, withoutPort);
+  }
+}

@@ -1,0 +1,114 @@
+package io.github.shipmaven.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.image.ImageReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code auths} of docker's {@code config.json} ({@code DOCKER_CONFIG} or {@code ~/.docker}),
+ * matched to a registry the way the docker CLI matches them.
+ */
+final class DockerConfig {
+  /** The key under which the docker CLI stores Docker Hub logins. */
+  static final String HUB_KEY = "https://index.docker.io/v1/";
+
+  private final Path file;
+  private final JsonNode root;
+
+  private DockerConfig(Path file, JsonNode root) {
+    this.file = file;
+    this.root = root;
+  }
+
+  static DockerConfig load(Map<String, String> env, Path home) {
+    String dir = env.getOrDefault("DOCKER_CONFIG", "");
+    Path file = (dir.isBlank() ? home.resolve(".docker") : Path.of(dir)).resolve("config.json");
+    if (!Files.isRegularFile(file)) {
+      return new DockerConfig(file, null);
+    }
+    try {
+      return new DockerConfig(file, new ObjectMapper().readTree(file.toFile()));
+    } catch (IOException e) {
+      // Jackson's message may quote the file's content, secrets included: name the file only.
+      throw ShipException.config(
+          "Docker config " + file + " is not valid JSON: fix it or point DOCKER_CONFIG elsewhere.");
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  Optional<RegistryCredentials> auths(String registry) {
+    JsonNode auths = root == null ? null : root.get("auths");
+    if (auths == null || !auths.isObject()) {
+      return Optional.empty();
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (normalise(entry.getKey()).equals(normalise(registry))) {
+        return fromEntry(entry.getKey(), entry.getValue());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<RegistryCredentials> fromEntry(String key, JsonNode entry) {
+    String source = "docker config " + file + " auths['" + key + "']";
+    String token = text(entry, "identitytoken");
+    if (!token.isEmpty()) {
+      return Optional.of(new RegistryCredentials(null, token, true, source));
+    }
+    String auth = text(entry, "auth");
+    if (!auth.isEmpty()) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ShipException.config(
+            source + ": the auth field is not base64; run docker login again.");
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        throw ShipException.config(
+            source + ": the auth field is not user:password; run docker login again.");
+      }
+      return Optional.of(
+          new RegistryCredentials(
+              decoded.substring(0, colon), decoded.substring(colon + 1), false, source));
+    }
+    String username = text(entry, "username");
+    String password = text(entry, "password");
+    if (!username.isEmpty() && !password.isEmpty()) {
+      return Optional.of(new RegistryCredentials(username, password, false, source));
+    }
+    return Optional.empty();
+  }
+
+  /** {@code https://index.docker.io/v1/}, {@code index.docker.io} and {@code docker.io} are one. */
+  static String normalise(String registryOrKey) {
+    String host = registryOrKey.replaceFirst("^[a-zA-Z]+://", "");
+    int slash = host.indexOf('/');
+    if (slash >= 0) {
+      host = host.substring(0, slash);
+    }
+    if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
+      return ImageReference.DOCKER_HUB;
+    }
+    return host;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? "" : value.asText();
+  }
+}

@@ -4,17 +4,17 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Finds a Docker daemon the way the docker CLI does: an explicit host ({@code <dockerHost>}, then
@@ -97,13 +97,21 @@ public final class DockerConnector {
             // Unversioned API paths: the daemon's own version, never one it refuses.
             .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
             .build();
-    ZerodepDockerHttpClient http =
-        new ZerodepDockerHttpClient.Builder()
-            .dockerHost(config.getDockerHost())
-            .sslConfig(config.getSSLConfig())
-            .connectionTimeout(Duration.ofSeconds(5))
-            .build();
-    return DockerClientImpl.getInstance(config, http);
+    SSLContext sslContext = null;
+    if (tls) {
+      try {
+        sslContext = config.getSSLConfig().getSSLContext();
+      } catch (GeneralSecurityException e) {
+        throw ShipException.config(
+            "DOCKER_CERT_PATH "
+                + certPath
+                + ": the TLS certificates cannot be used ("
+                + e.getMessage()
+                + ").");
+      }
+    }
+    return DockerClientImpl.getInstance(
+        config, new DockerSocketClient(config.getDockerHost(), sslContext));
   }
 
   static String rootMessage(Throwable e) {

@@ -1,0 +1,293 @@
+package io.github.shipmaven.image;
+
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small HTTP/1.1 transport for docker-java over a unix socket or TCP (with TLS), one connection a
+ * request.
+ *
+ * <p>Why not docker-java's own transports: their Apache httpclient logs every request header at
+ * debug level, and {@code mvn -X} turns that on, printing {@code X-Registry-Auth}, the registry
+ * password in base64. This one logs nothing. It also streams request bodies (chunked) instead of
+ * buffering them.
+ */
+final class DockerSocketClient implements DockerHttpClient {
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final URI host;
+  private final SSLContext tls;
+
+  /**
+   * @param host {@code unix:///path} or {@code tcp://host:port}
+   * @param tls the TLS context for TCP, or null for plain TCP
+   */
+  DockerSocketClient(URI host, SSLContext tls) {
+    this.host = host;
+    this.tls = tls;
+  }
+
+  @Override
+  public Response execute(Request request) {
+    if (request.hijackedInput() != null) {
+      throw new IllegalArgumentException(
+          "hijacked connections (attach) are not used by this plugin");
+    }
+    try {
+      Connection connection = connect();
+      try {
+        writeRequest(request, connection.out());
+        return readResponse(connection);
+      } catch (IOException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    // nothing pooled: each response closes its own connection
+  }
+
+  private record Connection(InputStream in, OutputStream out, AutoCloseable resource) {
+    void close() {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // closing a broken connection
+      }
+    }
+  }
+
+  private Connection connect() throws IOException {
+    if ("unix".equals(host.getScheme())) {
+      SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(host.getPath()));
+      return new Connection(
+          new BufferedInputStream(Channels.newInputStream(channel)),
+          Channels.newOutputStream(channel),
+          channel);
+    }
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress(host.getHost(), host.getPort()), CONNECT_TIMEOUT_MILLIS);
+    if (tls != null) {
+      socket = tls.getSocketFactory().createSocket(socket, host.getHost(), host.getPort(), true);
+    }
+    return new Connection(
+        new BufferedInputStream(socket.getInputStream()), socket.getOutputStream(), socket);
+  }
+
+  private static void writeRequest(Request request, OutputStream raw) throws IOException {
+    OutputStream out = new java.io.BufferedOutputStream(raw, 64 * 1024);
+    StringBuilder head = new StringBuilder();
+    head.append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n");
+    head.append("Host: docker\r\nConnection: close\r\n");
+    request
+        .headers()
+        .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    byte[] bytes = request.bodyBytes();
+    InputStream body = bytes == null ? request.body() : null;
+    if (bytes != null) {
+      head.append("Content-Length: ").append(bytes.length).append("\r\n");
+    } else if (body != null) {
+      head.append("Transfer-Encoding: chunked\r\n");
+    }
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    if (bytes != null) {
+      out.write(bytes);
+    } else if (body != null) {
+      byte[] buffer = new byte[256 * 1024];
+      try (InputStream in = body) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          out.write(Integer.toHexString(n).getBytes(StandardCharsets.ISO_8859_1));
+          out.write(CRLF);
+          out.write(buffer, 0, n);
+          out.write(CRLF);
+        }
+      }
+      out.write(new byte[] {'0', '\r', '\n', '\r', '\n'});
+    }
+    out.flush();
+  }
+
+  private static Response readResponse(Connection connection) throws IOException {
+    InputStream in = connection.in();
+    String status = readLine(in);
+    String[] parts = status.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+      throw new IOException("not an HTTP response from the Docker daemon: " + status);
+    }
+    int code = Integer.parseInt(parts[1]);
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (String line; !(line = readLine(in)).isEmpty(); ) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        headers
+            .computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+    }
+    InputStream body;
+    String encoding = first(headers, "Transfer-Encoding");
+    String length = first(headers, "Content-Length");
+    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+      body = new ChunkedInputStream(in);
+    } else if (length != null) {
+      body = new LimitedInputStream(in, Long.parseLong(length));
+    } else if (code == 204 || code == 304) {
+      body = InputStream.nullInputStream();
+    } else {
+      body = in; // until the daemon closes the connection
+    }
+    InputStream closingBody =
+        new FilterInputStream(body) {
+          @Override
+          public void close() {
+            connection.close();
+          }
+        };
+    return new Response() {
+      @Override
+      public int getStatusCode() {
+        return code;
+      }
+
+      @Override
+      public Map<String, List<String>> getHeaders() {
+        return headers;
+      }
+
+      @Override
+      public InputStream getBody() {
+        return closingBody;
+      }
+
+      @Override
+      public void close() {
+        connection.close();
+      }
+    };
+  }
+
+  private static String first(Map<String, List<String>> headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+    for (int b; (b = in.read()) != -1; ) {
+      if (b == '\n') {
+        break;
+      }
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** HTTP/1.1 chunked transfer decoding. */
+  static final class ChunkedInputStream extends InputStream {
+    private final InputStream in;
+    private long remaining;
+    private boolean done;
+
+    ChunkedInputStream(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (done) {
+        return -1;
+      }
+      if (remaining == 0) {
+        String size = readLine(in);
+        int extension = size.indexOf(';');
+        remaining =
+            Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).trim(), 16);
+        if (remaining == 0) {
+          for (String trailer; !(trailer = readLine(in)).isEmpty(); ) {
+            // trailers carry nothing the client needs
+          }
+          done = true;
+          return -1;
+        }
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n == -1) {
+        throw new IOException("the Docker daemon closed the connection inside a chunk");
+      }
+      remaining -= n;
+      if (remaining == 0) {
+        readLine(in); // the CRLF after each chunk
+      }
+      return n;
+    }
+  }
+
+  /** A body of known length. */
+  static final class LimitedInputStream extends InputStream {
+    private final InputStream in;
+    private long remaining;
+
+    LimitedInputStream(InputStream in, long length) {
+      this.in = in;
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b != -1) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
+    }
+  }
+}

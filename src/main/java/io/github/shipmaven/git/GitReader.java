@@ -1,6 +1,7 @@
 package io.github.shipmaven.git;
 
 import io.github.shipmaven.core.ShipException;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,7 +36,20 @@ public final class GitReader {
   }
 
   public GitFacts read(Path directory) {
-    FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
+    FileRepositoryBuilder builder = new FileRepositoryBuilder();
+    // git's own variables, read from the injected environment rather than the JVM's.
+    String gitDir = env.getOrDefault("GIT_DIR", "");
+    if (!gitDir.isBlank()) {
+      builder.setGitDir(directory.resolve(gitDir).toFile());
+    } else {
+      for (String ceiling :
+          env.getOrDefault("GIT_CEILING_DIRECTORIES", "").split(File.pathSeparator)) {
+        if (!ceiling.isBlank()) {
+          builder.addCeilingDirectory(new File(ceiling));
+        }
+      }
+      builder.findGitDir(directory.toFile());
+    }
     if (builder.getGitDir() == null) {
       throw ShipException.config(
           "Not a git repository: "

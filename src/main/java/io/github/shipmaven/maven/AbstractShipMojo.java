@@ -204,8 +204,8 @@ abstract class AbstractShipMojo extends AbstractMojo {
     BranchFilter filter = new BranchFilter(branches);
     BuildGoals goals = buildGoals();
     boolean onBranch = filter.allows(git.branch());
-    boolean pushes = goals.willRun("push") && onBranch;
-    boolean deploys = goals.willRun("deploy") && onBranch;
+    boolean pushes = (goal().equals("push") || goals.willRun("push")) && onBranch;
+    boolean deploys = (goal().equals("deploy") || goals.willRun("deploy")) && onBranch;
     if ((pushes || deploys) && git.dirty() && !allowDirty) {
       throw ShipException.config(
           "The working tree has uncommitted changes to tracked files ("

@@ -1,0 +1,50 @@
+package io.github.shipmaven.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CiBranchTest {
+
+  /** Each row: environment as {@code K=V;K=V}, the expected branch ('-' for none), its source. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "CIRCLECI=true;CIRCLE_BRANCH=master | master | CircleCI CIRCLE_BRANCH",
+        "CIRCLECI=true;CIRCLE_TAG=v1 | - | -",
+        "GITHUB_ACTIONS=true;GITHUB_REF=refs/heads/feature/x;GITHUB_REF_NAME=feature/x | feature/x | GitHub Actions GITHUB_REF",
+        "GITHUB_ACTIONS=true;GITHUB_REF=refs/pull/7/merge;GITHUB_HEAD_REF=fix-it | fix-it | GitHub Actions GITHUB_HEAD_REF",
+        "GITHUB_ACTIONS=true;GITHUB_REF=refs/tags/v1;GITHUB_REF_NAME=v1 | - | -",
+        "GITLAB_CI=true;CI_COMMIT_REF_NAME=main;CI_COMMIT_BRANCH=main | main | GitLab CI CI_COMMIT_BRANCH",
+        "GITLAB_CI=true;CI_COMMIT_REF_NAME=v2;CI_COMMIT_TAG=v2 | - | -",
+        "JENKINS_URL=http://j;GIT_BRANCH=origin/release/1 | release/1 | Jenkins GIT_BRANCH",
+        "JENKINS_URL=http://j;GIT_LOCAL_BRANCH=dev;GIT_BRANCH=origin/dev2 | dev | Jenkins GIT_LOCAL_BRANCH",
+        "JENKINS_URL=http://j;BRANCH_NAME=PR-5 | PR-5 | Jenkins BRANCH_NAME",
+        "TF_BUILD=True;BUILD_SOURCEBRANCH=refs/heads/team/x;BUILD_SOURCEBRANCHNAME=x | team/x | Azure Pipelines BUILD_SOURCEBRANCH",
+        "TF_BUILD=True;BUILD_SOURCEBRANCH=refs/tags/v3 | - | -",
+        "BITBUCKET_BUILD_NUMBER=4;BITBUCKET_BRANCH=main | main | Bitbucket Pipelines BITBUCKET_BRANCH",
+        "TRAVIS=true;TRAVIS_BRANCH=main | main | Travis CI TRAVIS_BRANCH",
+        "TRAVIS=true;TRAVIS_BRANCH=v1;TRAVIS_TAG=v1 | - | -",
+        "CODEBUILD_BUILD_ID=b:1;CODEBUILD_WEBHOOK_HEAD_REF=refs/heads/main | main | AWS CodeBuild CODEBUILD_WEBHOOK_HEAD_REF",
+        "CIRCLE_BRANCH=not-on-circle | - | -",
+        "BRANCH_NAME=not-on-jenkins | - | -",
+      })
+  void readsEachCiOnlyWhenItsMarkerIsSet(String environment, String branch, String source) {
+    Map<String, String> env = new HashMap<>();
+    for (String pair : environment.split(";")) {
+      String[] kv = pair.split("=", 2);
+      env.put(kv[0], kv[1]);
+    }
+    Optional<CiBranch.Found> found = CiBranch.detect(env);
+    if (branch.equals("-")) {
+      assertThat(found).isEmpty();
+    } else {
+      assertThat(found).contains(new CiBranch.Found(branch, source));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.github.shipmaven.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.shipmaven.core.ShipException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitReaderTest {
+  @TempDir Path dir;
+
+  private RevCommit commitAll(Git git, String message) throws Exception {
+    git.add().addFilepattern(".").call();
+    return git.commit()
+        .setMessage(message)
+        .setAuthor(new PersonIdent("t", "t@example.invalid"))
+        .setCommitter(new PersonIdent("t", "t@example.invalid"))
+        .setSign(false)
+        .call();
+  }
+
+  private Git repoWithOneCommit() throws Exception {
+    Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+    Files.writeString(dir.resolve("a.txt"), "a");
+    commitAll(git, "first");
+    return git;
+  }
+
+  @Test
+  void readsShaBranchAndCleanState() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      String sha = git.getRepository().resolve("HEAD").name();
+      GitFacts facts = new GitReader(Map.of()).read(dir);
+      assertThat(facts.sha()).isEqualTo(sha);
+      assertThat(facts.shortSha()).isEqualTo(sha.substring(0, 7));
+      assertThat(facts.branch()).isEqualTo("main");
+      assertThat(facts.dirty()).isFalse();
+      assertThat(facts.gitTag()).isNull();
+    }
+  }
+
+  @Test
+  void findsTheRepositoryFromAModuleSubdirectory() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      Path module = Files.createDirectories(dir.resolve("modules/web"));
+      assertThat(new GitReader(Map.of()).read(module).branch()).isEqualTo("main");
+    }
+  }
+
+  @Test
+  void onADetachedHeadTheCiNamesTheBranch() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      String sha = git.getRepository().resolve("HEAD").name();
+      git.checkout().setName(sha).call();
+      GitFacts ci = new GitReader(Map.of("CIRCLECI", "true", "CIRCLE_BRANCH", "master")).read(dir);
+      assertThat(ci.branch()).isEqualTo("master");
+      assertThat(ci.branchSource()).isEqualTo("CircleCI CIRCLE_BRANCH");
+      GitFacts none = new GitReader(Map.of()).read(dir);
+      assertThat(none.branch()).isNull();
+      assertThat(none.branchSource()).contains("detached HEAD");
+    }
+  }
+
+  @Test
+  void dirtyMeansTrackedChangesOnly() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      Files.writeString(dir.resolve("untracked.txt"), "u");
+      assertThat(new GitReader(Map.of()).read(dir).dirty()).isFalse();
+      Files.writeString(dir.resolve("a.txt"), "changed");
+      GitFacts facts = new GitReader(Map.of()).read(dir);
+      assertThat(facts.dirty()).isTrue();
+      assertThat(facts.changedPaths()).containsExactly("a.txt");
+    }
+  }
+
+  @Test
+  void stagedChangesAreDirty() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      Files.writeString(dir.resolve("new.txt"), "n");
+      git.add().addFilepattern("new.txt").call();
+      assertThat(new GitReader(Map.of()).read(dir).changedPaths()).containsExactly("new.txt");
+    }
+  }
+
+  @Test
+  void findsTheExactTagAtHead() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      git.tag().setName("v1.0.0").setAnnotated(true).setMessage("v1").setSigned(false).call();
+      assertThat(new GitReader(Map.of()).read(dir).gitTag()).isEqualTo("v1.0.0");
+      Files.writeString(dir.resolve("b.txt"), "b");
+      commitAll(git, "second");
+      assertThat(new GitReader(Map.of()).read(dir).gitTag()).isNull();
+    }
+  }
+
+  @Test
+  void stripsCredentialsFromTheRemote() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      git.getRepository()
+          .getConfig()
+          .setString("remote", "origin", "url", "https://user:tok3n@github.com/team/app.git");
+      git.getRepository().getConfig().save();
+      assertThat(new GitReader(Map.of()).read(dir).remoteUrl())
+          .isEqualTo("https://github.com/team/app.git");
+    }
+    assertThat(GitReader.withoutCredentials("git@github.com:team/app.git"))
+        .isEqualTo("git@github.com:team/app.git");
+  }
+
+  @Test
+  void aRepositoryWithoutCommitsIsAClearError() throws Exception {
+    Git.init().setDirectory(dir.toFile()).call().close();
+    assertThatThrownBy(() -> new GitReader(Map.of()).read(dir))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("has no commits yet");
+  }
+
+  @Test
+  void noRepositoryNamesTheDirectory() throws Exception {
+    // The temp dir may sit inside some checkout; a ceiling keeps the search inside it.
+    Path lonely = Files.createDirectories(dir.resolve("lonely"));
+    assertThatThrownBy(
+            () -> new GitReader(Map.of("GIT_CEILING_DIRECTORIES", dir.toString())).read(lonely))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("Not a git repository: " + lonely);
+  }
+}

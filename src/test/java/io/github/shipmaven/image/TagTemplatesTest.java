@@ -1,0 +1,130 @@
+package io.github.shipmaven.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.git.GitFacts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TagTemplatesTest {
+  static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+
+  static GitFacts facts(String branch, boolean dirty, String gitTag) {
+    return new GitFacts(SHA, branch, "test", dirty, List.of(), gitTag, null, Instant.EPOCH);
+  }
+
+  @Test
+  void defaultsGiveTheShaAndLatest() {
+    assertThat(
+            TagTemplates.render(
+                TagTemplates.DEFAULT, facts("main", false, null), "1.0", ShipLog.NONE))
+        .containsExactly(SHA, "latest");
+  }
+
+  @Test
+  void fillsEveryPlaceholder() {
+    assertThat(
+            TagTemplates.render(
+                List.of("{shortSha}", "{version}-{branch}", "{gitTag}"),
+                facts("feature/Login_page", false, "v1.2.0"),
+                "1.2.0",
+                ShipLog.NONE))
+        .containsExactly("0123456", "1.2.0-feature-Login_page", "v1.2.0");
+  }
+
+  @Test
+  void marksShaTagsOfADirtyTree() {
+    assertThat(
+            TagTemplates.render(
+                List.of("{sha}", "{shortSha}", "latest"),
+                facts("main", true, null),
+                "1",
+                ShipLog.NONE))
+        .containsExactly(SHA + "-dirty", "0123456-dirty", "latest");
+  }
+
+  @Test
+  void dropsGitTagTemplatesWithoutATagAndSaysSo() {
+    List<String> lines = new ArrayList<>();
+    ShipLog log =
+        new ShipLog() {
+          public void info(String m) {
+            lines.add(m);
+          }
+
+          public void warn(String m) {}
+
+          public void debug(String m) {}
+        };
+    assertThat(
+            TagTemplates.render(List.of("{sha}", "{gitTag}"), facts("main", false, null), "1", log))
+        .containsExactly(SHA);
+    assertThat(lines).singleElement().asString().contains("{gitTag}").contains("no exact git tag");
+  }
+
+  @Test
+  void twoTemplatesGivingOneTagGiveItOnce() {
+    assertThat(
+            TagTemplates.render(
+                List.of("latest", "{version}", "latest"),
+                facts("main", false, null),
+                "latest",
+                ShipLog.NONE))
+        .containsExactly("latest");
+  }
+
+  @Test
+  void unknownPlaceholderNamesTheElement() {
+    assertThatThrownBy(
+            () ->
+                TagTemplates.render(
+                    List.of("{commit}"), facts("main", false, null), "1", ShipLog.NONE))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("<tags>")
+        .hasMessageContaining("{commit}");
+  }
+
+  @Test
+  void invalidResultNamesTheTemplate() {
+    assertThatThrownBy(
+            () ->
+                TagTemplates.render(
+                    List.of("-{sha}"), facts("main", false, null), "1", ShipLog.NONE))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("'-{sha}'")
+        .hasMessageContaining("not a valid tag");
+  }
+
+  @Test
+  void branchPlaceholderWithoutABranchIsAClearError() {
+    assertThatThrownBy(
+            () ->
+                TagTemplates.render(
+                    List.of("{branch}"), facts(null, false, null), "1", ShipLog.NONE))
+        .hasMessageContaining("branch is unknown");
+  }
+
+  @Test
+  void noTagLeftIsAnError() {
+    assertThatThrownBy(
+            () ->
+                TagTemplates.render(
+                    List.of("{gitTag}"), facts("main", false, null), "1", ShipLog.NONE))
+        .hasMessageContaining("gives no tag");
+  }
+
+  @Test
+  void sanitisesBranchesToTheTagGrammar() {
+    assertThat(TagTemplates.sanitizeBranch("feature/x")).isEqualTo("feature-x");
+    assertThat(TagTemplates.sanitizeBranch(".hidden")).isEqualTo("hidden");
+    assertThat(TagTemplates.sanitizeBranch("--x")).isEqualTo("x");
+    assertThat(TagTemplates.sanitizeBranch("a".repeat(200))).hasSize(128);
+    assertThat(TagTemplates.sanitizeBranch("ü/x")).isEqualTo("x");
+    assertThat(TagTemplates.sanitizeBranch("ü")).isEqualTo("branch");
+  }
+}

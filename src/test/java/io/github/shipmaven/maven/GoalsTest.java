@@ -1,0 +1,232 @@
+package io.github.shipmaven.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.apache.maven.project.MavenProject;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each goal through the plugin testing harness, configured from a POM, on a real git repository.
+ */
+@MojoTest
+class GoalsTest {
+  static final String POM = "src/test/resources/projects/basic/pom.xml";
+  static final String HOOK_KEY = "hookKeyCanary77";
+  static final String API_KEY = "rnd_apiKeyCanary88";
+
+  @TempDir Path repo;
+  @TempDir Path home;
+  String sha;
+  final List<String> lines = new ArrayList<>();
+  final Map<String, String> env = new HashMap<>();
+
+  @BeforeEach
+  void gitRepository() throws Exception {
+    Files.writeString(repo.resolve("pom.xml"), "<project/>");
+    Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\n");
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      PersonIdent who = new PersonIdent("t", "t@example.invalid");
+      sha =
+          git.commit()
+              .setMessage("c")
+              .setAuthor(who)
+              .setCommitter(who)
+              .setSign(false)
+              .call()
+              .name();
+    }
+    env.put("SHIP_REGISTRY_USERNAME", "user");
+    env.put("SHIP_REGISTRY_PASSWORD", "registryPasswordCanary99");
+  }
+
+  /** The harness gives a mock project; the goals need a real one on the git repository. */
+  <T extends AbstractShipMojo> T prepare(T mojo) {
+    MavenProject project = new MavenProject();
+    project.setGroupId("test.ship");
+    project.setArtifactId("basic");
+    project.setVersion("1.0.0");
+    project.setFile(repo.resolve("pom.xml").toFile());
+    project.getBuild().setDirectory(repo.resolve("target").toString());
+    mojo.project = project;
+    mojo.environment = env;
+    mojo.home = home;
+    mojo.setLog(
+        new SystemStreamLog() {
+          @Override
+          public void info(CharSequence content) {
+            lines.add("INFO " + content);
+          }
+
+          @Override
+          public void warn(CharSequence content) {
+            lines.add("WARN " + content);
+          }
+
+          @Override
+          public boolean isDebugEnabled() {
+            return true;
+          }
+
+          @Override
+          public void debug(CharSequence content) {
+            lines.add("DEBUG " + content);
+          }
+        });
+    return mojo;
+  }
+
+  String output() {
+    return String.join("\n", lines);
+  }
+
+  @Test
+  @InjectMojo(goal = "info", pom = POM)
+  void infoPrintsThePlanAndNoSecret(InfoMojo mojo) throws Exception {
+    env.put("RENDER_DEPLOY_HOOK_URL", "https://api.render.com/deploy/srv-abc123?key=" + HOOK_KEY);
+    env.put("RENDER_API_KEY", API_KEY);
+    prepare(mojo).execute();
+    assertThat(output())
+        .contains("127.0.0.1:5000/team/basic (registry 127.0.0.1:5000)")
+        .contains("Commit:     " + sha + " (clean)")
+        .contains("Branch:     main (from git (HEAD is on a branch))")
+        .contains(
+            "127.0.0.1:5000/team/basic:"
+                + sha
+                + ", 127.0.0.1:5000/team/basic:main-"
+                + sha.substring(0, 7))
+        .contains("Login:      env SHIP_REGISTRY_USERNAME/SHIP_REGISTRY_PASSWORD")
+        .contains(
+            "Deploy hook: env RENDER_DEPLOY_HOOK_URL (https://api.render.com, service srv-abc123)")
+        .contains("RENDER_API_KEY is set")
+        .doesNotContain(HOOK_KEY)
+        .doesNotContain(API_KEY)
+        .doesNotContain("registryPasswordCanary99");
+    assertThat(repo.resolve("target")).doesNotExist();
+  }
+
+  @Test
+  @InjectMojo(goal = "build", pom = POM)
+  void buildWithoutADockerfileFailsNamingTheElement(BuildMojo mojo) throws Exception {
+    Files.delete(repo.resolve("Dockerfile"));
+    prepare(mojo);
+    mojo.dockerfile = repo.resolve("Dockerfile").toFile();
+    mojo.contextDirectory = repo.toFile();
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("<dockerfile> (ship.dockerfile)")
+        .hasMessageContaining("does not exist");
+    assertThat(repo.resolve("target/ship/image.json")).doesNotExist();
+  }
+
+  @Test
+  @InjectMojo(goal = "build", pom = POM)
+  void skipSaysSoInOneLine(BuildMojo mojo) throws Exception {
+    prepare(mojo).skip = true;
+    mojo.execute();
+    assertThat(lines).containsExactly("INFO Skipping ship:build (ship.skip).");
+  }
+
+  @Test
+  @InjectMojo(goal = "push", pom = POM)
+  void pushRefusesADirtyTreeListingThePaths(PushMojo mojo) throws Exception {
+    Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\nLABEL x=y\n");
+    assertThatThrownBy(prepare(mojo)::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("uncommitted changes to tracked files (Dockerfile)")
+        .hasMessageContaining("<allowDirty>");
+  }
+
+  @Test
+  @InjectMojo(goal = "push", pom = POM)
+  void pushSkipsOnABranchNotListed(PushMojo mojo) throws Exception {
+    prepare(mojo).branches = List.of("release/*");
+    mojo.execute();
+    assertThat(lines)
+        .contains("INFO Skipping ship:push: branch 'main' matches none of <branches> (release/*).");
+  }
+
+  @Test
+  @InjectMojo(goal = "push", pom = POM)
+  void pushWithoutALoginForARemoteRegistryFailsBeforeAnyWork(PushMojo mojo) throws Exception {
+    env.clear();
+    prepare(mojo).image = "ghcr.io/team/basic";
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("No login for registry ghcr.io")
+        .hasMessageContaining("settings.xml server 'ghcr.io'");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployPostsThePushedDigestAndRecordsTheDeploy(DeployMojo mojo) throws Exception {
+    String digest = "sha256:" + "cd".repeat(32);
+    Files.createDirectories(repo.resolve("target/ship"));
+    Files.writeString(
+        repo.resolve("target/ship/image.json"),
+        "{\"image\":\"127.0.0.1:5000/team/basic\",\"digest\":\"" + digest + "\"}");
+    try (MockWebServer render = new MockWebServer()) {
+      render.enqueue(
+          new MockResponse.Builder().code(200).body("{\"deploy\":{\"id\":\"dep-42\"}}").build());
+      render.start();
+      env.put(
+          "RENDER_DEPLOY_HOOK_URL", render.url("/deploy/srv-abc123?key=" + HOOK_KEY).toString());
+      prepare(mojo).execute();
+      assertThat(render.takeRequest().getUrl().queryParameter("imgURL"))
+          .isEqualTo("127.0.0.1:5000/team/basic@" + digest);
+    }
+    assertThat(Files.readString(repo.resolve("target/ship/image.json")))
+        .contains("\"id\" : \"dep-42\"")
+        .contains("\"status\" : \"triggered\"")
+        .contains(digest);
+    assertThat(output()).contains("Render deploy dep-42 of").doesNotContain(HOOK_KEY);
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployRejectsAPlainHttpHookWithoutShowingIt(DeployMojo mojo) throws Exception {
+    env.put("RENDER_DEPLOY_HOOK_URL", "http://api.render.com/deploy/srv-abc123?key=" + HOOK_KEY);
+    assertThatThrownBy(prepare(mojo)::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("env RENDER_DEPLOY_HOOK_URL")
+        .hasMessageContaining("not https")
+        .satisfies(
+            e -> assertThat(e.getMessage()).doesNotContain(HOOK_KEY).doesNotContain("srv-abc123"));
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployWithoutAPushedDigestSaysToPushFirst(DeployMojo mojo) throws Exception {
+    env.put("RENDER_DEPLOY_HOOK_URL", "https://api.render.com/deploy/srv-abc123?key=" + HOOK_KEY);
+    assertThatThrownBy(prepare(mojo)::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("run ship:push before ship:deploy");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployWaitingWithoutAnApiKeyFailsBeforeAnything(DeployMojo mojo) throws Exception {
+    env.put("RENDER_DEPLOY_HOOK_URL", "https://api.render.com/deploy/srv-abc123?key=" + HOOK_KEY);
+    prepare(mojo).wait = true;
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("RENDER_API_KEY is not set");
+  }
+}

@@ -72,8 +72,12 @@ public final class ImageRecord {
     return this;
   }
 
-  public Optional<String> digest() {
-    return root.path("digest").isTextual()
+  /**
+   * The pushed digest, if it was pushed from commit {@code sha}: a digest left by a build of
+   * another commit must never be deployed as this one.
+   */
+  public Optional<String> digestOf(String sha) {
+    return root.path("digest").isTextual() && sha.equals(root.path("git").path("sha").asText())
         ? Optional.of(root.get("digest").asText())
         : Optional.empty();
   }

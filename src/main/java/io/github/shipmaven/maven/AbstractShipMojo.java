@@ -110,6 +110,15 @@ abstract class AbstractShipMojo extends AbstractMojo {
   String renderServerId;
 
   /**
+   * A settings.xml {@code <server>} whose password is the Render API key, used by {@code wait} when
+   * {@code RENDER_API_KEY} is not set.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_API_KEY_SERVER_ID)
+  String renderApiKeyServerId;
+
+  /**
    * Whether {@code ship:deploy} waits until Render reports the deploy live (needs {@code
    * RENDER_API_KEY}).
    *
@@ -222,7 +231,8 @@ abstract class AbstractShipMojo extends AbstractMojo {
                   ShipException.config(
                       "<wait> (ship.render.wait) is true but "
                           + ShipProperties.API_KEY_VARIABLE
-                          + " is not set: set it to a Render API key, or stop waiting."));
+                          + " is not set: set it (or <renderApiKeyServerId>) to a Render API key,"
+                          + " or stop waiting."));
     }
     ShipPlan plan = new ShipPlan(imageRef, git, tagList, filter, credentials, hook);
     project.setContextValue(PLAN_KEY, plan);
@@ -350,10 +360,23 @@ abstract class AbstractShipMojo extends AbstractMojo {
     return hook;
   }
 
-  /** RENDER_API_KEY, registered as a secret; empty if not set. */
+  /** RENDER_API_KEY, else the renderApiKeyServerId server's password; registered as a secret. */
   final Optional<String> apiKey() {
     String key = environment.getOrDefault(ShipProperties.API_KEY_VARIABLE, "");
-    if (key.isBlank()) {
+    if (key.isBlank() && renderApiKeyServerId != null && !renderApiKeyServerId.isBlank()) {
+      key =
+          settingsServers()
+              .find(renderApiKeyServerId)
+              .map(Server::getPassword)
+              .orElseThrow(
+                  () ->
+                      ShipException.config(
+                          "<renderApiKeyServerId> (ship.render.apiKeyServerId) is '"
+                              + renderApiKeyServerId
+                              + "' but settings.xml has no <server> with that id: add one whose"
+                              + " password is the Render API key."));
+    }
+    if (key == null || key.isBlank()) {
       return Optional.empty();
     }
     secrets().add(key);

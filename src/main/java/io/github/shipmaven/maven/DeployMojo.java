@@ -57,6 +57,15 @@ public class DeployMojo extends AbstractShipMojo {
   @Parameter(property = ShipProperties.RENDER_API_URL, defaultValue = "https://api.render.com")
   String renderApiUrl;
 
+  /**
+   * When no digest was pushed from this commit (push skipped), deploy the first tag instead of
+   * failing. A tag can move: Render then deploys whatever it points to when it pulls.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_ALLOW_TAG_DEPLOY, defaultValue = "false")
+  boolean allowTagDeploy;
+
   /** Waits between retries and polls; tests replace it. */
   Sleeper sleeper = Sleeper.REAL;
 
@@ -94,19 +103,27 @@ public class DeployMojo extends AbstractShipMojo {
     Duration interval = duration(pollInterval, "<pollInterval> (ship.render.pollInterval)");
     HttpUrl apiUrl = apiUrl();
     ImageRecord record = ImageRecord.load(imageRecordFile(), plan.image().name());
-    String digest =
-        record
-            .digest()
-            .orElseThrow(
-                () ->
-                    ShipException.config(
-                        "No pushed digest for "
-                            + plan.image().name()
-                            + " in "
-                            + imageRecordFile()
-                            + ": run ship:push before ship:deploy (bind both to deploy, push"
-                            + " first)."));
-    String imageUrl = plan.image().withDigest(digest);
+    String digest = record.digestOf(plan.git().sha()).orElse(null);
+    String imageUrl;
+    if (digest != null) {
+      imageUrl = plan.image().withDigest(digest);
+    } else if (allowTagDeploy) {
+      imageUrl = plan.image().withTag(plan.tags().get(0));
+      log.warn(
+          "No digest was pushed from this commit: deploying the tag "
+              + imageUrl
+              + " (allowTagDeploy); Render deploys whatever it points to when it pulls.");
+    } else {
+      throw ShipException.config(
+          "No digest of "
+              + plan.image().name()
+              + " was pushed from commit "
+              + plan.git().shortSha()
+              + " ("
+              + imageRecordFile()
+              + "): run ship:push before ship:deploy (bind both to deploy, push first), or set"
+              + " <allowTagDeploy>true</allowTagDeploy> (ship.render.allowTagDeploy) to deploy the tag.");
+    }
     RenderClient render =
         new RenderClient(http, apiUrl, apiKey().orElse(null), clock, sleeper, log);
     String deployId = render.trigger(hook, imageUrl);

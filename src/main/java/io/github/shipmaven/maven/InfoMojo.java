@@ -6,7 +6,6 @@ import io.github.shipmaven.git.GitFacts;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
 import io.github.shipmaven.render.DeployHook;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
@@ -77,13 +76,20 @@ public class InfoMojo extends AbstractShipMojo {
                         + String.join(", ", resolver.sources(registry, serverId))
                         + ")"));
     log.info("Deploy hook: " + hookDescription());
-    Optional<String> key = apiKey();
     log.info(
         "Render API: "
-            + (key.isPresent()
-                ? ShipProperties.API_KEY_VARIABLE + " is set"
-                : ShipProperties.API_KEY_VARIABLE + " is not set")
+            + apiKeyDescription()
             + (wait ? "; ship:deploy waits for the deploy" : "; ship:deploy does not wait"));
+  }
+
+  private String apiKeyDescription() {
+    try {
+      return apiKey().isPresent()
+          ? "key found"
+          : "no key (" + ShipProperties.API_KEY_VARIABLE + " is not set)";
+    } catch (ShipException e) {
+      return "invalid: " + e.getMessage();
+    }
   }
 
   private String hookDescription() {

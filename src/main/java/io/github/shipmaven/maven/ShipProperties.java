@@ -26,6 +26,8 @@ final class ShipProperties {
   static final String RENDER_TIMEOUT = "ship.render.timeout";
   static final String RENDER_POLL_INTERVAL = "ship.render.pollInterval";
   static final String RENDER_API_URL = "ship.render.apiUrl";
+  static final String RENDER_ALLOW_TAG_DEPLOY = "ship.render.allowTagDeploy";
+  static final String RENDER_API_KEY_SERVER_ID = "ship.render.apiKeyServerId";
 
   /** Project properties set for later plugins. */
   static final String GIT_SHA = "ship.git.sha";

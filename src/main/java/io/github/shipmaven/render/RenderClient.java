@@ -173,7 +173,8 @@ public final class RenderClient {
    * Polls the deploy until it is live or failed, or the timeout passes.
    *
    * @param deployId the deploy to follow; null to find the newest deploy of {@code expectedDigest}
-   * @param expectedDigest the pushed digest; a deploy of another image fails
+   * @param expectedDigest the pushed digest, a deploy of another image fails; null when deploying a
+   *     tag
    */
   public Deploy await(
       String serviceId,
@@ -265,7 +266,10 @@ public final class RenderClient {
     }
   }
 
-  /** The hook answered without an id: the newest deploy of the pushed digest is ours. */
+  /**
+   * The hook answered without an id: the newest deploy of the pushed digest is ours (or, deploying
+   * a tag, the newest deploy).
+   */
   private Poll findDeploy(String serviceId, String expectedDigest) throws IOException {
     HttpUrl url =
         apiUrl
@@ -282,7 +286,7 @@ public final class RenderClient {
       }
       for (JsonNode item : JSON.readTree(response.body().string())) {
         Deploy deploy = deploy(item.has("deploy") ? item.get("deploy") : item);
-        if (expectedDigest.equals(deploy.imageSha())) {
+        if (expectedDigest == null || expectedDigest.equals(deploy.imageSha())) {
           return new Poll(deploy, null);
         }
       }

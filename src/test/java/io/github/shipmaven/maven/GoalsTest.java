@@ -115,7 +115,7 @@ class GoalsTest {
         .contains("Login:      env SHIP_REGISTRY_USERNAME/SHIP_REGISTRY_PASSWORD")
         .contains(
             "Deploy hook: env RENDER_DEPLOY_HOOK_URL (https://api.render.com, service srv-abc123)")
-        .contains("RENDER_API_KEY is set")
+        .contains("Render API: key found")
         .doesNotContain(HOOK_KEY)
         .doesNotContain(API_KEY)
         .doesNotContain("registryPasswordCanary99");
@@ -174,14 +174,21 @@ class GoalsTest {
         .hasMessageContaining("settings.xml server 'ghcr.io'");
   }
 
-  @Test
-  @InjectMojo(goal = "deploy", pom = POM)
-  void deployPostsThePushedDigestAndRecordsTheDeploy(DeployMojo mojo) throws Exception {
-    String digest = "sha256:" + "cd".repeat(32);
+  static final String DIGEST = "sha256:" + "cd".repeat(32);
+
+  void pushedFrom(String commit) throws Exception {
     Files.createDirectories(repo.resolve("target/ship"));
     Files.writeString(
         repo.resolve("target/ship/image.json"),
-        "{\"image\":\"127.0.0.1:5000/team/basic\",\"digest\":\"" + digest + "\"}");
+        "{\"image\":\"127.0.0.1:5000/team/basic\",\"digest\":\""
+            + DIGEST
+            + "\",\"git\":{\"sha\":\""
+            + commit
+            + "\"}}");
+  }
+
+  /** Runs the deploy goal against a Render stand-in; returns the imgURL it was sent. */
+  String deployAgainstRender(DeployMojo mojo) throws Exception {
     try (MockWebServer render = new MockWebServer()) {
       render.enqueue(
           new MockResponse.Builder().code(200).body("{\"deploy\":{\"id\":\"dep-42\"}}").build());
@@ -189,14 +196,27 @@ class GoalsTest {
       env.put(
           "RENDER_DEPLOY_HOOK_URL", render.url("/deploy/srv-abc123?key=" + HOOK_KEY).toString());
       prepare(mojo).execute();
-      assertThat(render.takeRequest().getUrl().queryParameter("imgURL"))
-          .isEqualTo("127.0.0.1:5000/team/basic@" + digest);
+      return render.takeRequest().getUrl().queryParameter("imgURL");
     }
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployPostsThePushedDigestAndRecordsTheDeploy(DeployMojo mojo) throws Exception {
+    String digest = DIGEST;
+    pushedFrom(sha);
+    Path summary = repo.resolve("step-summary.md");
+    env.put("GITHUB_STEP_SUMMARY", summary.toString());
+    assertThat(deployAgainstRender(mojo)).isEqualTo("127.0.0.1:5000/team/basic@" + digest);
     assertThat(Files.readString(repo.resolve("target/ship/image.json")))
         .contains("\"id\" : \"dep-42\"")
         .contains("\"status\" : \"triggered\"")
         .contains(digest);
     assertThat(output()).contains("Render deploy dep-42 of").doesNotContain(HOOK_KEY);
+    assertThat(Files.readString(summary))
+        .contains("[dep-42](https://dashboard.render.com/web/srv-abc123/deploys/dep-42) triggered")
+        .contains("127.0.0.1:5000/team/basic@" + digest)
+        .doesNotContain(HOOK_KEY);
   }
 
   @Test
@@ -213,11 +233,22 @@ class GoalsTest {
 
   @Test
   @InjectMojo(goal = "deploy", pom = POM)
-  void deployWithoutAPushedDigestSaysToPushFirst(DeployMojo mojo) throws Exception {
+  void deployNeverTakesADigestPushedFromAnotherCommit(DeployMojo mojo) throws Exception {
+    pushedFrom("0".repeat(40));
     env.put("RENDER_DEPLOY_HOOK_URL", "https://api.render.com/deploy/srv-abc123?key=" + HOOK_KEY);
     assertThatThrownBy(prepare(mojo)::execute)
         .isInstanceOf(MojoFailureException.class)
-        .hasMessageContaining("run ship:push before ship:deploy");
+        .hasMessageContaining("was pushed from commit " + sha.substring(0, 7))
+        .hasMessageContaining("run ship:push before ship:deploy")
+        .hasMessageContaining("<allowTagDeploy>");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployOfATagWhenAllowedAndNothingWasPushed(DeployMojo mojo) throws Exception {
+    mojo.allowTagDeploy = true;
+    assertThat(deployAgainstRender(mojo)).isEqualTo("127.0.0.1:5000/team/basic:" + sha);
+    assertThat(output()).contains("deploying the tag");
   }
 
   @Test

@@ -9,9 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -20,7 +17,6 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.submodule.SubmoduleWalk.IgnoreSubmoduleMode;
 
 /** Reads {@link GitFacts} for a directory inside a git work tree. */
 public final class GitReader {
@@ -67,7 +63,7 @@ public final class GitReader {
       }
       RevCommit commit = walk.parseCommit(head);
       CiBranch.Found branch = branch(repo);
-      List<String> changed = changedTrackedPaths(repo);
+      List<String> changed = TrackedChanges.of(repo);
       return new GitFacts(
           head.name(),
           branch == null ? null : branch.branch(),
@@ -91,20 +87,6 @@ public final class GitReader {
     }
     // Detached HEAD, as CI checkouts are: git only knows the sha, the CI knows the branch.
     return CiBranch.detect(env).orElse(null);
-  }
-
-  private static List<String> changedTrackedPaths(Repository repo) throws GitAPIException {
-    Status status = new Git(repo).status().setIgnoreSubmodules(IgnoreSubmoduleMode.ALL).call();
-    TreeSet<String> paths = new TreeSet<>();
-    Stream.of(
-            status.getAdded(),
-            status.getChanged(),
-            status.getRemoved(),
-            status.getMissing(),
-            status.getModified(),
-            status.getConflicting())
-        .forEach(paths::addAll);
-    return List.copyOf(paths);
   }
 
   private static String exactTag(Repository repo, RevWalk walk, ObjectId head) throws IOException {

@@ -57,7 +57,7 @@ public class InfoMojo extends AbstractShipMojo {
             + git.branchSource()
             + ")");
     log.info("Tags:       " + String.join(", ", plan.references()));
-    String branchRule = onBranch ? "runs on this branch" : "skipped on this branch";
+    String branchRule = onBranch ? "run on this branch" : "are skipped on this branch";
     log.info("Branches:   " + plan.branches().describe() + ": push and deploy " + branchRule);
     for (String goal : new String[] {"build", "push", "deploy"}) {
       log.info(

@@ -30,6 +30,121 @@ public final class ItSupport {
     run(dir, "git", "commit", "-q", "-m", "it");
   }
 
+  /** Commits a change, so that a clone of depth 1 lacks history. */
+  public static void commitChange(File dir, String file) throws Exception {
+    Files.writeString(dir.toPath().resolve(file), "changed " + System.nanoTime() + "\n");
+    run(dir, "git", "add", "-A");
+    run(
+        dir,
+        "git",
+        "-c",
+        "user.email=it@example.invalid",
+        "-c",
+        "user.name=IT",
+        "commit",
+        "-q",
+        "-m",
+        "change");
+  }
+
+  /**
+   * Moves the project out of {@code basedir} into a sibling repository with two commits and returns
+   * it. The invoker's build.log, already open, stays.
+   */
+  public static File moveToOrigin(File basedir) throws Exception {
+    File origin = sibling(basedir, "origin");
+    moveContents(basedir, origin);
+    gitInit(origin);
+    commitChange(origin, "history.txt");
+    return origin;
+  }
+
+  /** CI's usual checkout: a depth-1 clone, then a detached HEAD at the commit. */
+  public static void shallowDetachedClone(File basedir) throws Exception {
+    File origin = moveToOrigin(basedir);
+    File clone = sibling(basedir, "clone");
+    run(
+        basedir.getParentFile(),
+        "git",
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "main",
+        "file://" + origin.getAbsolutePath(),
+        clone.getName());
+    moveContents(clone, basedir);
+    run(basedir, "git", "checkout", "-q", "--detach");
+  }
+
+  /** A linked worktree: its .git is a file pointing into the origin repository. */
+  public static void worktree(File basedir, String branch) throws Exception {
+    File origin = moveToOrigin(basedir);
+    File tree = sibling(basedir, "worktree");
+    run(origin, "git", "worktree", "add", "-q", "-b", branch, tree.getAbsolutePath());
+    moveContents(tree, basedir);
+    run(basedir, "git", "worktree", "repair");
+  }
+
+  private static File sibling(File basedir, String suffix) throws IOException {
+    File sibling = new File(basedir.getParentFile(), basedir.getName() + "-" + suffix);
+    deleteTree(sibling.toPath());
+    return sibling;
+  }
+
+  /** Moves every entry of {@code from} but the invoker's build.log into {@code to}. */
+  private static void moveContents(File from, File to) throws IOException {
+    Files.createDirectories(to.toPath());
+    try (var entries = Files.list(from.toPath())) {
+      for (var entry : entries.toList()) {
+        if (!entry.getFileName().toString().equals("build.log")) {
+          Files.move(entry, to.toPath().resolve(entry.getFileName()));
+        }
+      }
+    }
+  }
+
+  /** Makes {@code basedir/module} a submodule of {@code basedir}; returns the module's origin. */
+  public static File submodule(File basedir, String module) throws Exception {
+    File origin = sibling(basedir, module + "-origin");
+    Files.move(basedir.toPath().resolve(module), origin.toPath());
+    gitInit(origin);
+    gitInit(basedir);
+    run(
+        basedir,
+        "git",
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        "file://" + origin.getAbsolutePath(),
+        module);
+    run(
+        basedir,
+        "git",
+        "-c",
+        "user.email=it@example.invalid",
+        "-c",
+        "user.name=IT",
+        "commit",
+        "-q",
+        "-m",
+        "submodule");
+    // As `git submodule update` leaves it, and CI checkouts do: a detached HEAD.
+    run(new File(basedir, module), "git", "checkout", "-q", "--detach");
+    return origin;
+  }
+
+  private static void deleteTree(java.nio.file.Path path) throws IOException {
+    if (Files.exists(path)) {
+      try (var walk = Files.walk(path)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   public static String headSha(File dir) throws Exception {
     return run(dir, "git", "rev-parse", "HEAD").trim();
   }

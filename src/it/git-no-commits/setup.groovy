@@ -1,0 +1,3 @@
+import io.github.shipmaven.it.ItSupport
+ItSupport.run(basedir, "git", "init", "-q", "-b", "main")
+return true

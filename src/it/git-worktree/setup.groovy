@@ -1,0 +1,3 @@
+import io.github.shipmaven.it.ItSupport
+ItSupport.worktree(basedir, "wt-branch")
+return true

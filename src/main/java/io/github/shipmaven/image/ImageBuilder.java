@@ -3,9 +3,11 @@ package io.github.shipmaven.image;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
+import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -15,7 +17,10 @@ import java.util.Map;
 /** Builds and tags an image from a Dockerfile and a context directory, streaming the output. */
 public final class ImageBuilder {
 
-  /** What to build. {@code references} are full {@code repository:tag} names. */
+  /**
+   * What to build. {@code references} are full {@code repository:tag} names; {@code pullLogins} are
+   * the logins for the registries the Dockerfile pulls from, by registry.
+   */
   public record Request(
       Path contextDirectory,
       Path dockerfile,
@@ -25,7 +30,8 @@ public final class ImageBuilder {
       String target,
       String platform,
       boolean pull,
-      boolean noCache) {}
+      boolean noCache,
+      Map<String, RegistryCredentials> pullLogins) {}
 
   private final DockerClient docker;
   private final ShipLog log;
@@ -75,6 +81,13 @@ public final class ImageBuilder {
             .withNoCache(request.noCache())
             .withRemove(true);
     request.buildArgs().forEach(cmd::withBuildArg);
+    if (!request.pullLogins().isEmpty()) {
+      AuthConfigurations logins = new AuthConfigurations();
+      request
+          .pullLogins()
+          .forEach((registry, login) -> logins.addConfig(DockerAuth.of(registry, login)));
+      cmd.withBuildAuthConfigs(logins);
+    }
     if (request.target() != null && !request.target().isBlank()) {
       cmd.withTarget(request.target());
     }

@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.PushImageCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -131,7 +130,7 @@ public final class ImagePusher {
     PushProgress progress = new PushProgress(reference, log);
     PushImageCmd cmd = docker.pushImageCmd(image.name()).withTag(tag);
     if (credentials != null) {
-      cmd.withAuthConfig(authConfig(image, credentials));
+      cmd.withAuthConfig(DockerAuth.of(image.registry(), credentials));
     }
     Collector collector = new Collector(progress);
     try {
@@ -161,15 +160,6 @@ public final class ImagePusher {
       return new Attempt(null, "the registry never confirmed a manifest digest");
     }
     return new Attempt(progress.digest(), null);
-  }
-
-  private static AuthConfig authConfig(ImageReference image, RegistryCredentials credentials) {
-    AuthConfig auth =
-        new AuthConfig().withRegistryAddress(credentials.serverAddress(image.registry()));
-    if (credentials.identityToken()) {
-      return auth.withIdentityToken(credentials.secret());
-    }
-    return auth.withUsername(credentials.username()).withPassword(credentials.secret());
   }
 
   /** Feeds every item to the progress reader; keeps a transport failure without logging it. */

@@ -80,6 +80,23 @@ public record ImageReference(String name, String registry, String path) {
     return new ImageReference(name, registry, path);
   }
 
+  /**
+   * The registry of any image reference ({@code name[:tag][@digest]}), by the docker CLI's rule,
+   * for base images named in a Dockerfile; no validation.
+   */
+  public static String registryOf(String reference) {
+    String name =
+        reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+    int firstSlash = name.indexOf('/');
+    if (firstSlash > 0) {
+      String first = name.substring(0, firstSlash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        return first.equals("index.docker.io") ? DOCKER_HUB : first;
+      }
+    }
+    return DOCKER_HUB;
+  }
+
   /** Whether {@code tag} is valid in the reference grammar: {@code [\w][\w.-]{0,127}}. */
   public static boolean isValidTag(String tag) {
     return TAG.matcher(tag).matches();

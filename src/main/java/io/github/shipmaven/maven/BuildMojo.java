@@ -2,12 +2,17 @@ package io.github.shipmaven.maven;
 
 import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.ImageRecord;
+import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.image.BaseImages;
 import io.github.shipmaven.image.DockerConnector;
 import io.github.shipmaven.image.ImageBuilder;
 import io.github.shipmaven.image.OciLabels;
+import io.github.shipmaven.registry.CredentialResolver;
+import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +117,29 @@ public class BuildMojo extends AbstractShipMojo {
     return ShipProperties.BUILD_SKIP;
   }
 
+  /** Logins for the registries the Dockerfile pulls from; only those are sent to the daemon. */
+  private Map<String, RegistryCredentials> pullLogins() {
+    String text;
+    try {
+      text = Files.readString(dockerfile.toPath());
+    } catch (IOException e) {
+      throw ShipException.config(
+          "<dockerfile> (ship.dockerfile) " + dockerfile + " cannot be read: " + e.getMessage());
+    }
+    CredentialResolver resolver = credentialResolver();
+    Map<String, RegistryCredentials> logins = new LinkedHashMap<>();
+    for (String registry : BaseImages.registries(text, buildArgs == null ? Map.of() : buildArgs)) {
+      resolver
+          .resolveForPull(registry)
+          .ifPresent(
+              login -> {
+                secrets().addLogin(login.username(), login.secret());
+                logins.put(registry, login);
+              });
+    }
+    return logins;
+  }
+
   @Override
   void run(ShipPlan plan) throws MojoExecutionException {
     ShipLog log = log();
@@ -144,7 +172,8 @@ public class BuildMojo extends AbstractShipMojo {
                       target,
                       platform,
                       pull,
-                      noCache));
+                      noCache,
+                      pullLogins()));
     } catch (IOException e) {
       throw new MojoExecutionException(
           "Could not close the Docker connection: " + e.getMessage(), e);

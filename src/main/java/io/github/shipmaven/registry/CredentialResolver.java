@@ -3,6 +3,7 @@ package io.github.shipmaven.registry;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,19 @@ public final class CredentialResolver {
   private final Path home;
   private final ShipLog log;
 
+  private final CredentialHelper helpers;
+
   public CredentialResolver(Servers servers, Map<String, String> env, Path home, ShipLog log) {
+    this(servers, env, home, log, CredentialHelper.TIMEOUT);
+  }
+
+  CredentialResolver(
+      Servers servers, Map<String, String> env, Path home, ShipLog log, Duration helperTimeout) {
     this.servers = servers;
     this.env = env;
     this.home = home;
     this.log = log;
+    this.helpers = new CredentialHelper(env, log, helperTimeout);
   }
 
   /**
@@ -44,7 +53,19 @@ public final class CredentialResolver {
    * @param serverId the settings.xml server id the user named, or null for the registry host
    */
   public Optional<RegistryCredentials> resolve(String registry, String serverId) {
-    Optional<RegistryCredentials> found = find(registry, serverId);
+    return resolve(registry, serverId, true);
+  }
+
+  /**
+   * The login for pulling a base image from {@code registry} during a build: settings.xml and
+   * docker config only, since the {@code SHIP_REGISTRY_*} variables are the push registry's login.
+   */
+  public Optional<RegistryCredentials> resolveForPull(String registry) {
+    return resolve(registry, null, false);
+  }
+
+  private Optional<RegistryCredentials> resolve(String registry, String serverId, boolean useEnv) {
+    Optional<RegistryCredentials> found = find(registry, serverId, useEnv);
     log.debug(
         "Registry "
             + registry
@@ -60,11 +81,18 @@ public final class CredentialResolver {
     List<String> places = new ArrayList<>();
     serverIds(registry, serverId).forEach(id -> places.add("settings.xml server '" + id + "'"));
     places.add("env " + USERNAME_VARIABLE + "/" + PASSWORD_VARIABLE);
-    places.add("docker config " + DockerConfig.load(env, home).file());
+    DockerConfig config = DockerConfig.load(env, home);
+    if (config.credHelper(registry) != null) {
+      places.add("credential helper '" + config.credHelper(registry) + "'");
+    }
+    if (config.credsStore() != null) {
+      places.add("credsStore '" + config.credsStore() + "'");
+    }
+    places.add("docker config " + config.file() + " auths");
     return places;
   }
 
-  private Optional<RegistryCredentials> find(String registry, String serverId) {
+  private Optional<RegistryCredentials> find(String registry, String serverId, boolean useEnv) {
     for (String id : serverIds(registry, serverId)) {
       Optional<RegistryCredentials> server = servers.find(id);
       if (server.isPresent()) {
@@ -77,8 +105,8 @@ public final class CredentialResolver {
               + serverId
               + "' but settings.xml has no <server> with that id: add it or remove <serverId>.");
     }
-    String username = env.getOrDefault(USERNAME_VARIABLE, "");
-    String password = env.getOrDefault(PASSWORD_VARIABLE, "");
+    String username = useEnv ? env.getOrDefault(USERNAME_VARIABLE, "") : "";
+    String password = useEnv ? env.getOrDefault(PASSWORD_VARIABLE, "") : "";
     if (!username.isEmpty() || !password.isEmpty()) {
       if (username.isEmpty() || password.isEmpty()) {
         throw ShipException.config(
@@ -91,7 +119,25 @@ public final class CredentialResolver {
           new RegistryCredentials(
               username, password, false, "env " + USERNAME_VARIABLE + "/" + PASSWORD_VARIABLE));
     }
-    return DockerConfig.load(env, home).auths(registry);
+    DockerConfig config = DockerConfig.load(env, home);
+    String serverUrl = DockerConfig.serverUrl(registry);
+    String helper = config.credHelper(registry);
+    if (helper != null) {
+      Optional<RegistryCredentials> found =
+          helpers.get(helper, serverUrl, "credential helper '" + helper + "'");
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    String store = config.credsStore();
+    if (store != null) {
+      Optional<RegistryCredentials> found =
+          helpers.get(store, serverUrl, "credsStore '" + store + "'");
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return config.auths(registry);
   }
 
   private static List<String> serverIds(String registry, String serverId) {

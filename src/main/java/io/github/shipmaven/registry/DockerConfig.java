@@ -48,6 +48,32 @@ final class DockerConfig {
     return file;
   }
 
+  /** The helper named in {@code credHelpers} for this registry, or null. */
+  String credHelper(String registry) {
+    JsonNode helpers = root == null ? null : root.get("credHelpers");
+    if (helpers == null || !helpers.isObject()) {
+      return null;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = helpers.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (normalise(entry.getKey()).equals(normalise(registry)) && entry.getValue().isTextual()) {
+        return entry.getValue().asText();
+      }
+    }
+    return null;
+  }
+
+  /** The default helper ({@code credsStore}), or null. */
+  String credsStore() {
+    JsonNode store = root == null ? null : root.get("credsStore");
+    return store != null && store.isTextual() && !store.asText().isBlank() ? store.asText() : null;
+  }
+
+  /** The key the docker CLI stores and asks helpers under: Hub's v1 URL, else the host. */
+  static String serverUrl(String registry) {
+    return normalise(registry).equals(ImageReference.DOCKER_HUB) ? HUB_KEY : registry;
+  }
+
   Optional<RegistryCredentials> auths(String registry) {
     JsonNode auths = root == null ? null : root.get("auths");
     if (auths == null || !auths.isObject()) {

@@ -1,0 +1,39 @@
+package io.github.shipmaven.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BaseImagesTest {
+  @Test
+  void findsTheRegistriesOfFromAndCopyFromButNotStages() {
+    String dockerfile =
+        """
+        # syntax=docker/dockerfile:1
+        ARG BASE=ghcr.io/team/jdk:17
+        FROM --platform=linux/amd64 ${BASE} AS build
+        RUN echo build
+        FROM build AS test
+        FROM 127.0.0.1:5000/base/runtime@sha256:abc \\
+            AS runtime
+        COPY --from=build /app /app
+        COPY --from=quay.io/tools/tini:1 /tini /tini
+        COPY --from=0 /x /x
+        FROM scratch
+        FROM nginx
+        """;
+    assertThat(BaseImages.registries(dockerfile, Map.of()))
+        .containsExactly("ghcr.io", "127.0.0.1:5000", "quay.io", "docker.io");
+  }
+
+  @Test
+  void buildArgsOverrideArgDefaults() {
+    assertThat(
+            BaseImages.registries(
+                "ARG BASE=ghcr.io/a/b\nFROM $BASE\n", Map.of("BASE", "registry.local:5000/a/b")))
+        .containsExactly("registry.local:5000");
+    assertThat(BaseImages.registries("FROM ${MISSING:-index.docker.io/library/alpine}\n", Map.of()))
+        .containsExactly("docker.io");
+  }
+}

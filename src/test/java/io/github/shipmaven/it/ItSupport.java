@@ -145,6 +145,27 @@ public final class ItSupport {
     }
   }
 
+  /**
+   * For the credential helper tests: a docker config naming the helper, the helper made executable
+   * and given the login it answers with.
+   */
+  public static void credentialHelperSetup(
+      File basedir, String helper, String configJson, String registry, String user, String password)
+      throws IOException {
+    Files.createDirectories(basedir.toPath().resolve("docker-config"));
+    Files.writeString(basedir.toPath().resolve("docker-config/config.json"), configJson);
+    Files.writeString(
+        basedir.toPath().resolve("bin/login.json"),
+        "{\"ServerURL\":\""
+            + registry
+            + "\",\"Username\":\""
+            + user
+            + "\",\"Secret\":\""
+            + password
+            + "\"}");
+    basedir.toPath().resolve("bin/docker-credential-" + helper).toFile().setExecutable(true);
+  }
+
   public static String headSha(File dir) throws Exception {
     return run(dir, "git", "rev-parse", "HEAD").trim();
   }

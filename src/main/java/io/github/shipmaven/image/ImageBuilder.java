@@ -69,12 +69,12 @@ public final class ImageBuilder {
   /** Builds, returning the image id ({@code sha256:...}). */
   public String build(Request request) {
     validate(request.contextDirectory(), request.dockerfile());
+    BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
+    BuildContext.Streaming upload = context.stream(log);
     BuildImageCmd cmd =
         docker
-            .buildImageCmd()
-            // docker-java needs the base directory before the Dockerfile.
-            .withBaseDirectory(request.contextDirectory().toFile())
-            .withDockerfile(request.dockerfile().toFile())
+            .buildImageCmd(upload.input())
+            .withDockerfilePath(context.dockerfilePath())
             .withTags(new LinkedHashSet<>(request.references()))
             .withLabels(request.labels())
             .withPull(request.pull())
@@ -101,6 +101,7 @@ public final class ImageBuilder {
       Thread.currentThread().interrupt();
       throw ShipException.failed("Interrupted while building the image.", e);
     }
+    upload.summary();
     output.check();
     // The stream names the image only by a short id; the daemon knows the full one.
     return docker.inspectImageCmd(request.references().get(0)).exec().getId();

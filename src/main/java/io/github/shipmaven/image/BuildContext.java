@@ -1,0 +1,276 @@
+package io.github.shipmaven.image;
+
+import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.core.ShipLog;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * The build context as the docker CLI sends it: the context directory minus what {@code
+ * .dockerignore} excludes, as an uncompressed tar, streamed to the daemon while it is written (no
+ * temp file; memory use independent of the context's size). Excluded directories are not walked
+ * unless an exception pattern may match inside them.
+ */
+public final class BuildContext {
+  static final long LARGE_CONTEXT_BYTES = 100L * 1024 * 1024;
+  private static final int PIPE_BYTES = 1024 * 1024;
+  private static final int MODE_DIRECTORY = 040000;
+  private static final int MODE_FILE = 0100000;
+  private static final int MODE_SYMLINK = 0120000;
+
+  /** What was sent. {@code topLevel} holds bytes per top-level entry. */
+  public record Summary(long bytes, long files, Map<String, Long> topLevel) {}
+
+  private final Path root;
+  private final DockerIgnore ignore;
+  private final String dockerfilePath;
+
+  private BuildContext(Path root, DockerIgnore ignore, String dockerfilePath) {
+    this.root = root;
+    this.ignore = ignore;
+    this.dockerfilePath = dockerfilePath;
+  }
+
+  /** The context of {@code root}, honouring its {@code .dockerignore}; the Dockerfile is inside. */
+  public static BuildContext of(Path root, Path dockerfile) {
+    Path base = root.toAbsolutePath().normalize();
+    String relativeDockerfile =
+        base.relativize(dockerfile.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    Path ignoreFile = base.resolve(".dockerignore");
+    DockerIgnore ignore;
+    try {
+      ignore =
+          Files.isRegularFile(ignoreFile)
+              ? DockerIgnore.parse(Files.readString(ignoreFile))
+              : DockerIgnore.of(List.of());
+    } catch (IOException e) {
+      throw ShipException.config(".dockerignore in " + base + " cannot be read: " + e.getMessage());
+    }
+    return new BuildContext(base, ignore.keeping(relativeDockerfile), relativeDockerfile);
+  }
+
+  /** The Dockerfile's path inside the context, as the daemon's {@code dockerfile} parameter. */
+  public String dockerfilePath() {
+    return dockerfilePath;
+  }
+
+  /**
+   * A running stream of the context; logs its size when written (before the daemon starts the
+   * build). Call {@link Streaming#summary()} after the daemon read it.
+   */
+  public Streaming stream(ShipLog log) {
+    PipedInputStream in = new PipedInputStream(PIPE_BYTES);
+    PipedOutputStream out;
+    try {
+      out = new PipedOutputStream(in);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Streaming streaming = new Streaming(in);
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream sink = out) {
+                streaming.summary = write(sink);
+                log(streaming.summary, log);
+              } catch (IOException | RuntimeException e) {
+                streaming.failure = e;
+              }
+            },
+            "ship-build-context");
+    writer.setDaemon(true);
+    streaming.writer = writer;
+    writer.start();
+    return streaming;
+  }
+
+  /** The context being written on its own thread. */
+  public static final class Streaming {
+    private final InputStream input;
+    private Thread writer;
+    private volatile Summary summary;
+    private volatile Exception failure;
+
+    private Streaming(InputStream input) {
+      this.input = input;
+    }
+
+    public InputStream input() {
+      return input;
+    }
+
+    /** Waits for the writer; fails with its error if it failed. */
+    public Summary summary() {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ShipException.failed("Interrupted while sending the build context.", e);
+      }
+      if (failure != null) {
+        throw ShipException.failed(
+            "Could not send the build context: " + failure.getMessage(), failure);
+      }
+      return summary;
+    }
+  }
+
+  /** Writes the context as a tar to {@code out}. */
+  public Summary write(OutputStream out) throws IOException {
+    Map<String, Long> topLevel = new LinkedHashMap<>();
+    long[] files = {0};
+    // Closing the tar writes its end and flushes every layer; the caller's stream stays open.
+    OutputStream keepOpen =
+        new FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            out.flush();
+          }
+        };
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new BufferedOutputStream(keepOpen, 256 * 1024))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      walk(root, "", tar, topLevel, files);
+    }
+    long bytes = topLevel.values().stream().mapToLong(Long::longValue).sum();
+    return new Summary(bytes, files[0], topLevel);
+  }
+
+  private void walk(
+      Path dir, String prefix, TarArchiveOutputStream tar, Map<String, Long> topLevel, long[] files)
+      throws IOException {
+    List<Path> children;
+    try (Stream<Path> list = Files.list(dir)) {
+      // filepath.Walk order: names sorted bytewise.
+      children = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    }
+    for (Path child : children) {
+      String name = prefix + child.getFileName();
+      PosixFileAttributes attrs =
+          Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      boolean excluded = ignore.excludes(name);
+      if (attrs.isDirectory()) {
+        if (excluded && ignore.canSkipDirectory(name)) {
+          continue;
+        }
+        if (!excluded) {
+          TarArchiveEntry entry = entry(name + "/", TarConstants.LF_DIR, attrs, MODE_DIRECTORY);
+          tar.putArchiveEntry(entry);
+          tar.closeArchiveEntry();
+        }
+        walk(child, name + "/", tar, topLevel, files);
+        continue;
+      }
+      if (excluded) {
+        continue;
+      }
+      String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+      if (attrs.isSymbolicLink()) {
+        TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, attrs, MODE_SYMLINK);
+        entry.setLinkName(Files.readSymbolicLink(child).toString());
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
+      } else if (attrs.isRegularFile()) {
+        TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, attrs, MODE_FILE);
+        entry.setSize(attrs.size());
+        tar.putArchiveEntry(entry);
+        Files.copy(child, tar);
+        tar.closeArchiveEntry();
+        topLevel.merge(top, attrs.size(), Long::sum);
+      } else {
+        continue; // sockets, devices, fifos: not build input
+      }
+      files[0]++;
+      topLevel.putIfAbsent(top, 0L);
+    }
+  }
+
+  private static TarArchiveEntry entry(
+      String name, byte type, PosixFileAttributes attrs, int typeBits) {
+    TarArchiveEntry entry = new TarArchiveEntry(name, type);
+    entry.setMode(typeBits | permissionBits(attrs.permissions()));
+    // The docker CLI sends whole seconds, owned by root.
+    entry.setModTime(attrs.lastModifiedTime().toMillis() / 1000 * 1000);
+    entry.setIds(0, 0);
+    entry.setUserName("");
+    entry.setGroupName("");
+    return entry;
+  }
+
+  private static int permissionBits(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (PosixFilePermission p : permissions) {
+      mode |= 1 << (8 - p.ordinal());
+    }
+    return mode;
+  }
+
+  /** One line for the log, with the largest top-level entries of a large context. */
+  public static List<String> describe(Summary summary) {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add(
+        String.format("Build context: %s in %,d files", size(summary.bytes()), summary.files()));
+    if (summary.bytes() > LARGE_CONTEXT_BYTES) {
+      lines.add(
+          "Largest entries: "
+              + String.join(
+                  ", ",
+                  summary.topLevel().entrySet().stream()
+                      .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                      .limit(5)
+                      .map(e -> e.getKey() + " " + size(e.getValue()))
+                      .toList())
+              + " (add what the image does not need to .dockerignore)");
+    }
+    return lines;
+  }
+
+  /** Warnings for what is rarely meant to be sent. */
+  public static List<String> warnings(Summary summary) {
+    return Stream.of("target", ".git")
+        .filter(summary.topLevel()::containsKey)
+        .map(
+            name ->
+                "The build context includes "
+                    + name
+                    + "/: add it to .dockerignore unless the Dockerfile needs it.")
+        .toList();
+  }
+
+  static String size(long bytes) {
+    return bytes >= 1024 * 1024
+        ? String.format("%.1f MB", bytes / (1024.0 * 1024))
+        : String.format("%.1f kB", bytes / 1024.0);
+  }
+
+  /** Logs {@link #describe} and {@link #warnings}. */
+  public static void log(Summary summary, ShipLog log) {
+    describe(summary).forEach(log::info);
+    warnings(summary).forEach(log::warn);
+  }
+}

@@ -191,6 +191,7 @@ public final class DockerIgnore {
         if (i + 1 < cps.length) {
           i++;
           regex.append('\\').appendCodePoint(cps[i]);
+          type = MatchType.REGEXP;
         } else {
           regex.append("\\\\");
         }

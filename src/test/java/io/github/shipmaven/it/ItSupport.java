@@ -166,6 +166,37 @@ public final class ItSupport {
     basedir.toPath().resolve("bin/docker-credential-" + helper).toFile().setExecutable(true);
   }
 
+  /**
+   * The files of an image's filesystem as {@code "<mode> <path>[ -> <link>]"}, sorted: from {@code
+   * docker export} of a container created (not started) from it.
+   */
+  public static List<String> imageFiles(String image) throws Exception {
+    String container = run(new File("."), "docker", "create", image, "/none").trim();
+    try {
+      Process export = new ProcessBuilder("docker", "export", container).start();
+      List<String> files = new ArrayList<>();
+      try (var tar =
+          new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+              export.getInputStream())) {
+        for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+          String name = entry.getName();
+          if (name.startsWith("ctx/")) {
+            files.add(
+                Integer.toOctalString(entry.getMode() & 07777)
+                    + " "
+                    + name
+                    + (entry.isSymbolicLink() ? " -> " + entry.getLinkName() : ""));
+          }
+        }
+      }
+      export.waitFor();
+      java.util.Collections.sort(files);
+      return files;
+    } finally {
+      run(new File("."), "docker", "rm", container);
+    }
+  }
+
   public static String headSha(File dir) throws Exception {
     return run(dir, "git", "rev-parse", "HEAD").trim();
   }

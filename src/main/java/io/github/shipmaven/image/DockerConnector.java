@@ -1,27 +1,39 @@
 package io.github.shipmaven.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.registry.DockerConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * Finds a Docker daemon the way the docker CLI does: an explicit host ({@code <dockerHost>}, then
- * {@code DOCKER_HOST}, with TLS from {@code DOCKER_TLS_VERIFY}/{@code DOCKER_CERT_PATH}) is the
- * only place tried; otherwise the usual local sockets, first that answers wins.
+ * Finds a Docker daemon the way the docker CLI does, in order: {@code <dockerHost>}; {@code
+ * DOCKER_HOST} (TLS from {@code DOCKER_TLS_VERIFY}/{@code DOCKER_CERT_PATH}); the docker context
+ * named by {@code DOCKER_CONTEXT} or config.json's {@code currentContext}; then the usual local
+ * sockets, first that answers wins. When none answers, one error names every place tried.
  */
 public final class DockerConnector {
+  /** The oldest Engine API whose build and push this plugin uses (Docker 1.12). */
+  static final String MINIMUM_API = "1.24";
+
+  private record Candidate(String label, String host, boolean tls, String certPath) {}
+
   private final Map<String, String> env;
   private final Path home;
   private final ShipLog log;
@@ -32,27 +44,39 @@ public final class DockerConnector {
     this.log = log;
   }
 
-  /** Connects and pings; fails naming every place tried. */
+  /** Connects, pings and checks the API version; fails naming every place tried. */
   public DockerClient connect(String hostParameter) {
     List<String> failures = new ArrayList<>();
-    for (Map.Entry<String, String> candidate : candidates(hostParameter).entrySet()) {
-      String host = candidate.getValue();
-      String where = host + " (" + candidate.getKey() + ")";
-      if (host.startsWith("unix://")
-          && !Files.exists(Path.of(host.substring("unix://".length())))) {
+    for (Candidate candidate : candidates(hostParameter)) {
+      String where = candidate.host() + " (" + candidate.label() + ")";
+      if (candidate.host().startsWith("unix://")
+          && !Files.exists(Path.of(candidate.host().substring("unix://".length())))) {
         failures.add(where + ": no such socket");
         continue;
       }
       DockerClient client = null;
       try {
-        client = client(host);
+        client = client(candidate);
         client.pingCmd().exec();
-        log.debug("Docker daemon: " + where);
-        return client;
       } catch (RuntimeException e) {
         failures.add(where + ": " + rootMessage(e));
         closeQuietly(client);
+        continue;
       }
+      String api = client.versionCmd().exec().getApiVersion();
+      if (api != null && compareVersions(api, MINIMUM_API) < 0) {
+        closeQuietly(client);
+        throw ShipException.config(
+            "The Docker daemon at "
+                + where
+                + " speaks Engine API "
+                + api
+                + "; ship-maven-plugin needs "
+                + MINIMUM_API
+                + " or newer (Docker 1.12+): upgrade the daemon.");
+      }
+      log.debug("Docker daemon: " + where + ", Engine API " + api);
+      return client;
     }
     throw ShipException.config(
         "No Docker daemon answered; tried "
@@ -60,58 +84,131 @@ public final class DockerConnector {
             + ". Start Docker, or point DOCKER_HOST or <dockerHost> (ship.docker.host) at it.");
   }
 
-  private Map<String, String> candidates(String hostParameter) {
-    Map<String, String> places = new LinkedHashMap<>();
-    if (hostParameter != null && !hostParameter.isBlank()) {
-      places.put("<dockerHost>", hostParameter.trim());
-      return places;
-    }
-    String dockerHost = env.getOrDefault("DOCKER_HOST", "");
-    if (!dockerHost.isBlank()) {
-      places.put("DOCKER_HOST", dockerHost.trim());
-      return places;
-    }
-    places.put("default socket", "unix:///var/run/docker.sock");
-    places.put("rootless/Desktop socket", "unix://" + home.resolve(".docker/run/docker.sock"));
-    String runtimeDir = env.getOrDefault("XDG_RUNTIME_DIR", "");
-    if (!runtimeDir.isBlank()) {
-      places.put("XDG_RUNTIME_DIR", "unix://" + Path.of(runtimeDir, "docker.sock"));
-      places.put("podman socket", "unix://" + Path.of(runtimeDir, "podman", "podman.sock"));
-    }
-    return places;
-  }
-
-  private DockerClient client(String host) {
+  private List<Candidate> candidates(String hostParameter) {
     boolean tls =
         !env.getOrDefault("DOCKER_TLS_VERIFY", "").isEmpty()
             && !env.get("DOCKER_TLS_VERIFY").equals("0");
     String certPath = env.getOrDefault("DOCKER_CERT_PATH", home.resolve(".docker").toString());
-    DefaultDockerClientConfig config =
+    if (hostParameter != null && !hostParameter.isBlank()) {
+      return List.of(new Candidate("<dockerHost>", hostParameter.trim(), tls, certPath));
+    }
+    String dockerHost = env.getOrDefault("DOCKER_HOST", "");
+    if (!dockerHost.isBlank()) {
+      return List.of(new Candidate("DOCKER_HOST", dockerHost.trim(), tls, certPath));
+    }
+    Candidate context = context();
+    if (context != null) {
+      return List.of(context);
+    }
+    List<Candidate> sockets = new ArrayList<>();
+    sockets.add(new Candidate("default socket", "unix:///var/run/docker.sock", false, null));
+    sockets.add(
+        new Candidate(
+            "Docker Desktop / rootless socket",
+            "unix://" + home.resolve(".docker/run/docker.sock"),
+            false,
+            null));
+    String runtimeDir = env.getOrDefault("XDG_RUNTIME_DIR", "");
+    if (!runtimeDir.isBlank()) {
+      sockets.add(
+          new Candidate(
+              "XDG_RUNTIME_DIR", "unix://" + Path.of(runtimeDir, "docker.sock"), false, null));
+      sockets.add(
+          new Candidate(
+              "podman socket",
+              "unix://" + Path.of(runtimeDir, "podman", "podman.sock"),
+              false,
+              null));
+    }
+    return sockets;
+  }
+
+  /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */
+  private Candidate context() {
+    String fromEnv = env.getOrDefault("DOCKER_CONTEXT", "");
+    String name =
+        fromEnv.isBlank() ? DockerConfig.load(env, home).currentContext() : fromEnv.trim();
+    String label = fromEnv.isBlank() ? "config.json currentContext" : "DOCKER_CONTEXT";
+    if (name == null || name.equals("default")) {
+      return null;
+    }
+    String id = sha256(name);
+    Path contexts = DockerConfig.directory(env, home).resolve("contexts");
+    Path meta = contexts.resolve("meta").resolve(id).resolve("meta.json");
+    JsonNode endpoint;
+    try {
+      endpoint = new ObjectMapper().readTree(meta.toFile()).path("Endpoints").path("docker");
+    } catch (IOException e) {
+      throw ShipException.config(
+          label
+              + " names docker context '"
+              + name
+              + "', but "
+              + meta
+              + " cannot be read: run `docker context ls`.");
+    }
+    String host = endpoint.path("Host").asText("");
+    if (host.isBlank()) {
+      throw ShipException.config(
+          label + " names docker context '" + name + "', which has no docker endpoint.");
+    }
+    Path tls = contexts.resolve("tls").resolve(id).resolve("docker");
+    boolean hasTls = Files.isDirectory(tls) && !endpoint.path("SkipTLSVerify").asBoolean(false);
+    return new Candidate(label + " '" + name + "'", host, hasTls, hasTls ? tls.toString() : null);
+  }
+
+  private DockerClient client(Candidate candidate) {
+    DefaultDockerClientConfig.Builder builder =
         new DefaultDockerClientConfig.Builder()
-            .withDockerHost(host)
-            .withDockerTlsVerify(tls)
-            .withDockerCertPath(certPath)
+            .withDockerHost(candidate.host())
+            .withDockerTlsVerify(candidate.tls())
             // An empty config dir: docker-java would otherwise send every stored password to the
-            // daemon on each build. Credentials are passed explicitly, per registry.
+            // daemon on each build. Logins are passed explicitly, per registry.
             .withDockerConfig(home.resolve(".ship-maven-plugin-no-docker-config").toString())
             // Unversioned API paths: the daemon's own version, never one it refuses.
-            .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
-            .build();
+            .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION);
+    if (candidate.certPath() != null) {
+      builder.withDockerCertPath(candidate.certPath());
+    }
+    DefaultDockerClientConfig config = builder.build();
     SSLContext sslContext = null;
-    if (tls) {
+    if (candidate.tls()) {
       try {
         sslContext = config.getSSLConfig().getSSLContext();
       } catch (GeneralSecurityException e) {
         throw ShipException.config(
-            "DOCKER_CERT_PATH "
-                + certPath
-                + ": the TLS certificates cannot be used ("
+            "The TLS certificates in "
+                + candidate.certPath()
+                + " cannot be used ("
                 + e.getMessage()
-                + ").");
+                + "): check DOCKER_CERT_PATH.");
       }
     }
     return DockerClientImpl.getInstance(
         config, new DockerSocketClient(config.getDockerHost(), sslContext));
+  }
+
+  static int compareVersions(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int xi = i < x.length ? Integer.parseInt(x[i].replaceAll("\\D", "0")) : 0;
+      int yi = i < y.length ? Integer.parseInt(y[i].replaceAll("\\D", "0")) : 0;
+      if (xi != yi) {
+        return Integer.compare(xi, yi);
+      }
+    }
+    return 0;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String rootMessage(Throwable e) {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The {@code auths} of docker's {@code config.json} ({@code DOCKER_CONFIG} or {@code ~/.docker}),
  * matched to a registry the way the docker CLI matches them.
  */
-final class DockerConfig {
+public final class DockerConfig {
   /** The key under which the docker CLI stores Docker Hub logins. */
   static final String HUB_KEY = "https://index.docker.io/v1/";
 
@@ -29,9 +29,14 @@ final class DockerConfig {
     this.root = root;
   }
 
-  static DockerConfig load(Map<String, String> env, Path home) {
+  /** docker's configuration directory: {@code DOCKER_CONFIG}, else {@code ~/.docker}. */
+  public static Path directory(Map<String, String> env, Path home) {
     String dir = env.getOrDefault("DOCKER_CONFIG", "");
-    Path file = (dir.isBlank() ? home.resolve(".docker") : Path.of(dir)).resolve("config.json");
+    return dir.isBlank() ? home.resolve(".docker") : Path.of(dir);
+  }
+
+  public static DockerConfig load(Map<String, String> env, Path home) {
+    Path file = directory(env, home).resolve("config.json");
     if (!Files.isRegularFile(file)) {
       return new DockerConfig(file, null);
     }
@@ -42,6 +47,14 @@ final class DockerConfig {
       throw ShipException.config(
           "Docker config " + file + " is not valid JSON: fix it or point DOCKER_CONFIG elsewhere.");
     }
+  }
+
+  /** The docker context config.json selects, or null. */
+  public String currentContext() {
+    JsonNode context = root == null ? null : root.get("currentContext");
+    return context != null && context.isTextual() && !context.asText().isBlank()
+        ? context.asText()
+        : null;
   }
 
   Path file() {

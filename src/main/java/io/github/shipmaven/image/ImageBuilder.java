@@ -1,7 +1,6 @@
 package io.github.shipmaven.image;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Builds and tags an image from a Dockerfile and a context directory, streaming the output. */
 public final class ImageBuilder {
@@ -95,67 +95,39 @@ public final class ImageBuilder {
       cmd.withPlatform(request.platform());
     }
     BuildOutput output = new BuildOutput(log);
-    try {
-      cmd.exec(output).awaitCompletion();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ShipException.failed("Interrupted while building the image.", e);
-    }
+    Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");
     upload.summary();
-    output.check();
+    if (output.error != null) {
+      throw ShipException.failed("docker build failed: " + output.error);
+    }
+    if (failure != null) {
+      throw ShipException.failed(
+          "docker build failed: " + DockerConnector.rootMessage(failure), failure);
+    }
     // The stream names the image only by a short id; the daemon knows the full one.
     return docker.inspectImageCmd(request.references().get(0)).exec().getId();
   }
 
   /** Streams build output to the log and remembers the first error. */
-  static final class BuildOutput extends ResultCallback.Adapter<BuildResponseItem> {
+  private static final class BuildOutput implements Consumer<BuildResponseItem> {
     private final ShipLog log;
-    private volatile String error;
-    private volatile Throwable failure;
+    private String error;
 
     BuildOutput(ShipLog log) {
       this.log = log;
     }
 
     @Override
-    public void onNext(BuildResponseItem item) {
-      if (item.isErrorIndicated()) {
-        String message =
-            item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                ? item.getErrorDetail().getMessage()
-                : item.getError();
-        if (error == null) {
-          error = message;
-        }
-        return;
-      }
-      if (item.getStream() != null) {
+    public void accept(BuildResponseItem item) {
+      String message = DaemonStream.errorOf(item);
+      if (message != null) {
+        error = error == null ? message : error;
+      } else if (item.getStream() != null) {
         item.getStream()
             .lines()
             .map(String::stripTrailing)
             .filter(l -> !l.isEmpty())
             .forEach(log::info);
-      }
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      // Recorded and reported once by check(); docker-java's default would also log a stack trace.
-      failure = throwable;
-      try {
-        close();
-      } catch (java.io.IOException ignored) {
-        // the stream is already broken
-      }
-    }
-
-    void check() {
-      if (error != null) {
-        throw ShipException.failed("docker build failed: " + error);
-      }
-      if (failure != null) {
-        throw ShipException.failed(
-            "docker build failed: " + DockerConnector.rootMessage(failure), failure);
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.github.shipmaven.image;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.PushImageCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PushResponseItem;
@@ -9,7 +8,6 @@ import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.registry.RegistryCredentials;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -132,26 +130,22 @@ public final class ImagePusher {
     if (credentials != null) {
       cmd.withAuthConfig(DockerAuth.of(image.registry(), credentials));
     }
-    Collector collector = new Collector(progress);
+    Throwable failure;
     try {
-      cmd.exec(collector).awaitCompletion();
+      failure =
+          cmd.exec(new DaemonStream<PushResponseItem>(progress::accept))
+              .await("pushing " + reference);
     } catch (NotFoundException e) {
+      failure = e;
+    }
+    if (failure instanceof NotFoundException) {
       throw ShipException.config(
           "Image "
               + reference
               + " is not in the Docker daemon: run ship:build first (it binds to package).");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ShipException.failed("Interrupted while pushing " + reference + ".", e);
     }
-    if (collector.failure != null) {
-      if (collector.failure instanceof NotFoundException) {
-        throw ShipException.config(
-            "Image "
-                + reference
-                + " is not in the Docker daemon: run ship:build first (it binds to package).");
-      }
-      return new Attempt(null, DockerConnector.rootMessage(collector.failure));
+    if (failure != null) {
+      return new Attempt(null, DockerConnector.rootMessage(failure));
     }
     if (progress.error() != null) {
       return new Attempt(null, progress.error());
@@ -160,30 +154,5 @@ public final class ImagePusher {
       return new Attempt(null, "the registry never confirmed a manifest digest");
     }
     return new Attempt(progress.digest(), null);
-  }
-
-  /** Feeds every item to the progress reader; keeps a transport failure without logging it. */
-  private static final class Collector extends ResultCallback.Adapter<PushResponseItem> {
-    private final PushProgress progress;
-    private volatile Throwable failure;
-
-    Collector(PushProgress progress) {
-      this.progress = progress;
-    }
-
-    @Override
-    public void onNext(PushResponseItem item) {
-      progress.accept(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      failure = throwable;
-      try {
-        close();
-      } catch (IOException ignored) {
-        // the stream is already broken
-      }
-    }
   }
 }

@@ -23,13 +23,9 @@ final class PushProgress {
   }
 
   void accept(ResponseItem item) {
-    if (item.isErrorIndicated()) {
-      if (error == null) {
-        error =
-            item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                ? item.getErrorDetail().getMessage()
-                : item.getError();
-      }
+    String itemError = DaemonStream.errorOf(item);
+    if (itemError != null) {
+      error = error == null ? itemError : error;
       return;
     }
     if (item.getAux() != null && item.getAux().getDigest() != null) {

@@ -157,11 +157,7 @@ public class DeployMojo extends AbstractShipMojo {
 
   private HttpUrl apiUrl() {
     HttpUrl url = HttpUrl.parse(renderApiUrl == null ? "" : renderApiUrl.trim());
-    if (url == null
-        || !(url.isHttps()
-            || url.host().equals("localhost")
-            || url.host().startsWith("127.")
-            || url.host().equals("::1"))) {
+    if (url == null || !(url.isHttps() || DeployHook.isLoopback(url.host()))) {
       throw ShipException.config(
           "<renderApiUrl> (ship.render.apiUrl) '"
               + renderApiUrl

@@ -59,7 +59,8 @@ public final class DeployHook {
     return new DeployHook(url, path.group(1), source);
   }
 
-  static boolean isLoopback(String host) {
+  /** Whether a URL host is on this machine, where plain http is acceptable. */
+  public static boolean isLoopback(String host) {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 

@@ -249,14 +249,7 @@ public final class RenderClient {
   private record Poll(Deploy deploy, Duration retryAfter) {}
 
   private Poll fetch(String serviceId, String deployId) throws IOException {
-    HttpUrl url =
-        apiUrl
-            .newBuilder()
-            .addPathSegments("v1/services")
-            .addPathSegment(serviceId)
-            .addPathSegment("deploys")
-            .addPathSegment(deployId)
-            .build();
+    HttpUrl url = deploys(serviceId).addPathSegment(deployId).build();
     try (Response response = http.newCall(api(url)).execute()) {
       Duration retry = apiProblem(response, serviceId);
       if (retry != null) {
@@ -271,14 +264,7 @@ public final class RenderClient {
    * a tag, the newest deploy).
    */
   private Poll findDeploy(String serviceId, String expectedDigest) throws IOException {
-    HttpUrl url =
-        apiUrl
-            .newBuilder()
-            .addPathSegments("v1/services")
-            .addPathSegment(serviceId)
-            .addPathSegment("deploys")
-            .addQueryParameter("limit", "10")
-            .build();
+    HttpUrl url = deploys(serviceId).addQueryParameter("limit", "10").build();
     try (Response response = http.newCall(api(url)).execute()) {
       Duration retry = apiProblem(response, serviceId);
       if (retry != null) {
@@ -292,6 +278,15 @@ public final class RenderClient {
       }
       return new Poll(null, null);
     }
+  }
+
+  /** {@code /v1/services/{serviceId}/deploys} of the API. */
+  private HttpUrl.Builder deploys(String serviceId) {
+    return apiUrl
+        .newBuilder()
+        .addPathSegments("v1/services")
+        .addPathSegment(serviceId)
+        .addPathSegment("deploys");
   }
 
   private Request api(HttpUrl url) {

@@ -4,27 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.PushResponseItem;
-import io.github.shipmaven.core.ShipLog;
-import java.util.ArrayList;
+import io.github.shipmaven.core.RecordingLog;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Feeds the progress reader the JSON lines a real daemon streams for a push. */
 class PushProgressTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final List<String> lines = new ArrayList<>();
-  private final ShipLog log =
-      new ShipLog() {
-        public void info(String m) {
-          lines.add(m);
-        }
-
-        public void warn(String m) {
-          lines.add(m);
-        }
-
-        public void debug(String m) {}
-      };
+  final RecordingLog log = new RecordingLog();
+  final List<String> lines = log.lines;
 
   private PushProgress feed(String... items) throws Exception {
     PushProgress progress = new PushProgress("127.0.0.1:5000/team/app:latest", log);

@@ -3,11 +3,11 @@ package io.github.shipmaven.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.git.GitFacts;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,21 +50,15 @@ class TagTemplatesTest {
 
   @Test
   void dropsGitTagTemplatesWithoutATagAndSaysSo() {
-    List<String> lines = new ArrayList<>();
-    ShipLog log =
-        new ShipLog() {
-          public void info(String m) {
-            lines.add(m);
-          }
-
-          public void warn(String m) {}
-
-          public void debug(String m) {}
-        };
+    RecordingLog log = new RecordingLog();
     assertThat(
             TagTemplates.render(List.of("{sha}", "{gitTag}"), facts("main", false, null), "1", log))
         .containsExactly(SHA);
-    assertThat(lines).singleElement().asString().contains("{gitTag}").contains("no exact git tag");
+    assertThat(log.lines)
+        .singleElement()
+        .asString()
+        .contains("{gitTag}")
+        .contains("no exact git tag");
   }
 
   @Test

@@ -197,6 +197,40 @@ public final class ItSupport {
     }
   }
 
+  /**
+   * For the credential source tests: a {@code -X} build that pushed {@code it/<basedir
+   * name>:latest} with credentials from {@code source}, and no form of any secret in its log.
+   */
+  public static void assertPushedWith(
+      File basedir,
+      String registry,
+      String user,
+      String password,
+      String source,
+      List<String> otherSecrets)
+      throws Exception {
+    File logFile = new File(basedir, "build.log");
+    String log = Files.readString(logFile.toPath(), StandardCharsets.UTF_8);
+    check(log.contains("[DEBUG]"), "not a debug log");
+    check(log.contains("BUILD SUCCESS"), "the build failed");
+    check(
+        log.contains("Registry " + registry + ": credentials from " + source),
+        "the debug log does not name the source " + source);
+    check(
+        registryDigest(registry, "it/" + basedir.getName(), "latest", user, password) != null,
+        "nothing was pushed");
+    List<String> secrets = new ArrayList<>(otherSecrets);
+    secrets.add(password);
+    List<String> leaks = secretsIn(logFile, List.of(user), secrets);
+    check(leaks.isEmpty(), "secrets in the -X log: " + leaks);
+  }
+
+  private static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new AssertionError(message);
+    }
+  }
+
   public static String headSha(File dir) throws Exception {
     return run(dir, "git", "rev-parse", "HEAD").trim();
   }

@@ -3,13 +3,12 @@ package io.github.shipmaven.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +22,8 @@ class CredentialHelperTest {
   @TempDir Path home;
   @TempDir Path bin;
   final Map<String, String> env = new HashMap<>();
-  final List<String> warnings = new ArrayList<>();
-  final ShipLog log =
-      new ShipLog() {
-        public void info(String m) {}
-
-        public void warn(String m) {
-          warnings.add(m);
-        }
-
-        public void debug(String m) {}
-      };
+  final RecordingLog log = new RecordingLog();
+  final List<String> warnings = log.lines;
 
   @BeforeEach
   void path() {

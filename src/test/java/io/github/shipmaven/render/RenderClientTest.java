@@ -3,11 +3,10 @@ package io.github.shipmaven.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -26,19 +25,8 @@ class RenderClientTest {
 
   final MockWebServer server = new MockWebServer();
   final FakeTime time = new FakeTime();
-  final List<String> lines = new ArrayList<>();
-  final ShipLog log =
-      new ShipLog() {
-        public void info(String m) {
-          lines.add(m);
-        }
-
-        public void warn(String m) {
-          lines.add(m);
-        }
-
-        public void debug(String m) {}
-      };
+  final RecordingLog log = new RecordingLog();
+  final List<String> lines = log.lines;
   OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
 
   @BeforeEach

@@ -73,62 +73,92 @@ public final class BuildContext {
     return dockerfilePath;
   }
 
-  /**
-   * A running stream of the context; logs its size when written (before the daemon starts the
-   * build). Call {@link Streaming#summary()} after the daemon read it.
-   */
+  /** The context as a stream for the daemon; logs its size once written. */
   public Streaming stream(ShipLog log) {
-    PipedInputStream in = new PipedInputStream(PIPE_BYTES);
-    PipedOutputStream out;
-    try {
-      out = new PipedOutputStream(in);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    Streaming streaming = new Streaming(in);
-    Thread writer =
-        new Thread(
-            () -> {
-              try (OutputStream sink = out) {
-                streaming.summary = write(sink);
-                log(streaming.summary, log);
-              } catch (IOException | RuntimeException e) {
-                streaming.failure = e;
-              }
-            },
-            "ship-build-context");
-    writer.setDaemon(true);
-    streaming.writer = writer;
-    writer.start();
-    return streaming;
+    return new Streaming(log);
   }
 
-  /** The context being written on its own thread. */
-  public static final class Streaming {
-    private final InputStream input;
+  /**
+   * The context as an input stream. {@link #transferTo} writes the tar straight into the
+   * destination (the transport's socket): no copy, no extra thread. A plain reader gets it through
+   * a pipe from a writer thread. Either way it is written while it is sent, never held whole.
+   */
+  public final class Streaming extends InputStream {
+    private final ShipLog log;
+    private InputStream piped;
     private Thread writer;
     private volatile Summary summary;
     private volatile Exception failure;
 
-    private Streaming(InputStream input) {
-      this.input = input;
+    private Streaming(ShipLog log) {
+      this.log = log;
     }
 
-    public InputStream input() {
-      return input;
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+      if (piped != null) {
+        return super.transferTo(out);
+      }
+      summary = write(out);
+      BuildContext.log(summary, log);
+      return summary.bytes();
     }
 
-    /** Waits for the writer; fails with its error if it failed. */
+    @Override
+    public int read() throws IOException {
+      return pipe().read();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return pipe().read(buffer, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (piped != null) {
+        piped.close();
+      }
+    }
+
+    private synchronized InputStream pipe() throws IOException {
+      if (piped == null) {
+        PipedInputStream in = new PipedInputStream(PIPE_BYTES);
+        PipedOutputStream out = new PipedOutputStream(in);
+        writer =
+            new Thread(
+                () -> {
+                  try (OutputStream sink = out) {
+                    summary = write(sink);
+                    BuildContext.log(summary, log);
+                  } catch (IOException | RuntimeException e) {
+                    failure = e;
+                  }
+                },
+                "ship-build-context");
+        writer.setDaemon(true);
+        writer.start();
+        piped = in;
+      }
+      return piped;
+    }
+
+    /** What was sent; fails with the writer's error, or if nothing was sent. */
     public Summary summary() {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ShipException.failed("Interrupted while sending the build context.", e);
+      if (writer != null) {
+        try {
+          writer.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw ShipException.failed("Interrupted while sending the build context.", e);
+        }
       }
       if (failure != null) {
         throw ShipException.failed(
             "Could not send the build context: " + failure.getMessage(), failure);
+      }
+      if (summary == null) {
+        throw ShipException.failed("The build context was not sent to the daemon.");
       }
       return summary;
     }

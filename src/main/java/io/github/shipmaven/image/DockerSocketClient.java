@@ -119,15 +119,13 @@ final class DockerSocketClient implements DockerHttpClient {
     if (bytes != null) {
       out.write(bytes);
     } else if (body != null) {
-      byte[] buffer = new byte[256 * 1024];
+      // transferTo lets a body that can write itself (the build context) write straight in.
+      OutputStream chunks =
+          new java.io.BufferedOutputStream(new ChunkedOutputStream(out), 256 * 1024);
       try (InputStream in = body) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(Integer.toHexString(n).getBytes(StandardCharsets.ISO_8859_1));
-          out.write(CRLF);
-          out.write(buffer, 0, n);
-          out.write(CRLF);
-        }
+        in.transferTo(chunks);
       }
+      chunks.flush();
       out.write(new byte[] {'0', '\r', '\n', '\r', '\n'});
     }
     out.flush();
@@ -208,6 +206,36 @@ final class DockerSocketClient implements DockerHttpClient {
       }
     }
     return line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * HTTP/1.1 chunked transfer encoding: each write is one chunk (the terminator is the caller's).
+   */
+  static final class ChunkedOutputStream extends java.io.FilterOutputStream {
+    ChunkedOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return; // a zero-length chunk would end the body
+      }
+      out.write(Integer.toHexString(length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(CRLF);
+      out.write(buffer, offset, length);
+      out.write(CRLF);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush(); // the socket stays open for the response
+    }
   }
 
   /** HTTP/1.1 chunked transfer decoding. */

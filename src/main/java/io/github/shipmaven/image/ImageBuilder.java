@@ -73,7 +73,7 @@ public final class ImageBuilder {
     BuildContext.Streaming upload = context.stream(log);
     BuildImageCmd cmd =
         docker
-            .buildImageCmd(upload.input())
+            .buildImageCmd(upload)
             .withDockerfilePath(context.dockerfilePath())
             .withTags(new LinkedHashSet<>(request.references()))
             .withLabels(request.labels())

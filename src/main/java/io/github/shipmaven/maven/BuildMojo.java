@@ -1,11 +1,9 @@
 package io.github.shipmaven.maven;
 
-import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.ImageRecord;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.image.BaseImages;
-import io.github.shipmaven.image.DockerConnector;
 import io.github.shipmaven.image.ImageBuilder;
 import io.github.shipmaven.image.OciLabels;
 import io.github.shipmaven.registry.CredentialResolver;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -103,6 +100,11 @@ public class BuildMojo extends AbstractShipMojo {
   }
 
   @Override
+  boolean needsDocker() {
+    return true;
+  }
+
+  @Override
   String goal() {
     return "build";
   }
@@ -141,7 +143,7 @@ public class BuildMojo extends AbstractShipMojo {
   }
 
   @Override
-  void run(ShipPlan plan) throws MojoExecutionException {
+  void run(ShipPlan plan) {
     ShipLog log = log();
     ImageBuilder.validate(contextDirectory.toPath(), dockerfile.toPath());
     Map<String, String> allLabels =
@@ -158,26 +160,20 @@ public class BuildMojo extends AbstractShipMojo {
       allLabels.putAll(labels);
     }
     List<String> references = plan.references();
-    String imageId;
-    try (DockerClient docker = new DockerConnector(environment, home, log).connect(dockerHost)) {
-      imageId =
-          new ImageBuilder(docker, log)
-              .build(
-                  new ImageBuilder.Request(
-                      contextDirectory.toPath(),
-                      dockerfile.toPath(),
-                      references,
-                      buildArgs == null ? Map.of() : buildArgs,
-                      allLabels,
-                      target,
-                      platform,
-                      pull,
-                      noCache,
-                      pullLogins()));
-    } catch (IOException e) {
-      throw new MojoExecutionException(
-          "Could not close the Docker connection: " + e.getMessage(), e);
-    }
+    String imageId =
+        new ImageBuilder(docker(), log)
+            .build(
+                new ImageBuilder.Request(
+                    contextDirectory.toPath(),
+                    dockerfile.toPath(),
+                    references,
+                    buildArgs == null ? Map.of() : buildArgs,
+                    allLabels,
+                    target,
+                    platform,
+                    pull,
+                    noCache,
+                    pullLogins()));
     ImageRecord.start(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

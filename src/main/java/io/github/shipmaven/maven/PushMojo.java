@@ -1,16 +1,12 @@
 package io.github.shipmaven.maven;
 
-import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.ImageRecord;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
-import io.github.shipmaven.image.DockerConnector;
 import io.github.shipmaven.image.ImagePusher;
-import java.io.IOException;
 import javax.inject.Inject;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -49,6 +45,11 @@ public class PushMojo extends AbstractShipMojo {
   }
 
   @Override
+  boolean needsDocker() {
+    return true;
+  }
+
+  @Override
   String goal() {
     return "push";
   }
@@ -64,7 +65,7 @@ public class PushMojo extends AbstractShipMojo {
   }
 
   @Override
-  void run(ShipPlan plan) throws MojoExecutionException {
+  void run(ShipPlan plan) {
     if (!branchAllows(plan)) {
       return;
     }
@@ -73,15 +74,9 @@ public class PushMojo extends AbstractShipMojo {
           "<retries> (ship.push.retries) is " + retries + ": use 0 or more.");
     }
     ShipLog log = log();
-    String digest;
-    try (DockerClient docker = new DockerConnector(environment, home, log).connect(dockerHost)) {
-      digest =
-          new ImagePusher(docker, log, sleeper)
-              .push(plan.image(), plan.tags(), plan.credentials(), retries);
-    } catch (IOException e) {
-      throw new MojoExecutionException(
-          "Could not close the Docker connection: " + e.getMessage(), e);
-    }
+    String digest =
+        new ImagePusher(docker(), log, sleeper)
+            .push(plan.image(), plan.tags(), plan.credentials(), retries);
     ImageRecord.load(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

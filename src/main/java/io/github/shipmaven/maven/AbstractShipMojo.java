@@ -193,13 +193,6 @@ abstract class AbstractShipMojo extends AbstractMojo {
             : null;
     try {
       run(plan());
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof ShipException ship) {
-        fail(ship, secrets);
-      }
-      throw new MojoExecutionException(
-          "ship:" + goal() + " failed: " + secrets.redact(String.valueOf(e.getCause())),
-          RedactedException.of(e.getCause(), secrets));
     } catch (ShipException e) {
       fail(e, secrets);
     } catch (RuntimeException e) {
@@ -228,7 +221,11 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   /** The daemon connection started with the goal; fails as connecting failed. */
   final DockerClient docker() {
-    return docker.join();
+    try {
+      return docker.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   private void closeDocker() {

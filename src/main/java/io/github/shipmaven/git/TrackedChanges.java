@@ -19,6 +19,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.dircache.DirCacheTree;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -48,6 +49,11 @@ final class TrackedChanges {
 
   private static boolean indexDiffersFromHead(Repository repo, DirCache index) throws IOException {
     ObjectId headTree = repo.resolve("HEAD^{tree}");
+    // git keeps the index's tree ids (the cache-tree extension): equal root ids settle it at once.
+    DirCacheTree cached = index.getCacheTree(false);
+    if (cached != null && cached.isValid() && headTree.equals(cached.getObjectId())) {
+      return false;
+    }
     try (TreeWalk walk = new TreeWalk(repo)) {
       walk.addTree(headTree);
       walk.addTree(new DirCacheIterator(index));

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -106,7 +107,7 @@ public final class GitReader {
       url =
           repo.getConfig().getSubsections("remote").stream()
               .map(name -> repo.getConfig().getString("remote", name, "url"))
-              .filter(u -> u != null)
+              .filter(Objects::nonNull)
               .findFirst()
               .orElse(null);
     }

@@ -96,7 +96,7 @@ public final class ImageBuilder {
     }
     BuildOutput output = new BuildOutput(log);
     Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");
-    upload.summary();
+    // The daemon's own error first: it explains a context upload that broke off.
     if (output.error != null) {
       throw ShipException.failed("docker build failed: " + output.error);
     }
@@ -104,6 +104,7 @@ public final class ImageBuilder {
       throw ShipException.failed(
           "docker build failed: " + DockerConnector.rootMessage(failure), failure);
     }
+    upload.summary();
     // The stream names the image only by a short id; the daemon knows the full one.
     return docker.inspectImageCmd(request.references().get(0)).exec().getId();
   }

@@ -272,17 +272,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
               + " -dirty image.");
     }
     RegistryCredentials credentials = pushes ? requireCredentials(imageRef) : null;
-    DeployHook hook = deploys ? requireHook() : null;
-    if (deploys && wait) {
-      apiKey()
-          .orElseThrow(
-              () ->
-                  ShipException.config(
-                      "<wait> (ship.render.wait) is true but "
-                          + ShipProperties.API_KEY_VARIABLE
-                          + " is not set: set it (or <renderApiKeyServerId>) to a Render API key,"
-                          + " or stop waiting."));
-    }
+    DeployHook hook = deploys ? requireDeploySetup() : null;
     ShipPlan plan = new ShipPlan(imageRef, git, tagList, filter, credentials, hook);
     project.setContextValue(PLAN_KEY, plan);
     project.getProperties().setProperty(ShipProperties.GIT_SHA, git.sha());
@@ -348,7 +338,11 @@ abstract class AbstractShipMojo extends AbstractMojo {
         log());
   }
 
-  private RegistryCredentials requireCredentials(ImageReference imageRef) {
+  /**
+   * The registry login push needs (null for a loopback registry without one). Push calls it again
+   * if the plan was made by a goal that did not foresee the push.
+   */
+  final RegistryCredentials requireCredentials(ImageReference imageRef) {
     CredentialResolver resolver = credentialResolver();
     Optional<RegistryCredentials> found = resolver.resolve(imageRef.registry(), serverId);
     if (found.isEmpty() && !imageRef.isLoopbackRegistry()) {
@@ -390,6 +384,22 @@ abstract class AbstractShipMojo extends AbstractMojo {
               server.getPassword()));
     }
     return Optional.empty();
+  }
+
+  /** The deploy hook, after checking the API key that waiting needs. */
+  final DeployHook requireDeploySetup() {
+    DeployHook hook = requireHook();
+    if (wait) {
+      apiKey()
+          .orElseThrow(
+              () ->
+                  ShipException.config(
+                      "<wait> (ship.render.wait) is true but "
+                          + ShipProperties.API_KEY_VARIABLE
+                          + " is not set: set it (or <renderApiKeyServerId>) to a Render API key,"
+                          + " or stop waiting."));
+    }
+    return hook;
   }
 
   private DeployHook requireHook() {

@@ -98,7 +98,8 @@ public class DeployMojo extends AbstractShipMojo {
       return;
     }
     ShipLog log = log();
-    DeployHook hook = plan.hook();
+    // The plan may come from a goal that did not foresee this deploy.
+    DeployHook hook = plan.hook() != null ? plan.hook() : requireDeploySetup();
     Duration waitTimeout = duration(timeout, "<timeout> (ship.render.timeout)");
     Duration interval = duration(pollInterval, "<pollInterval> (ship.render.pollInterval)");
     HttpUrl apiUrl = apiUrl();

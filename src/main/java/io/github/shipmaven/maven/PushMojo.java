@@ -6,6 +6,7 @@ import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
 import io.github.shipmaven.image.ImagePusher;
+import io.github.shipmaven.registry.RegistryCredentials;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -74,9 +75,11 @@ public class PushMojo extends AbstractShipMojo {
           "<retries> (ship.push.retries) is " + retries + ": use 0 or more.");
     }
     ShipLog log = log();
+    // The plan may come from a goal that did not foresee this push.
+    RegistryCredentials login =
+        plan.credentials() != null ? plan.credentials() : requireCredentials(plan.image());
     String digest =
-        new ImagePusher(docker(), log, sleeper)
-            .push(plan.image(), plan.tags(), plan.credentials(), retries);
+        new ImagePusher(docker(), log, sleeper).push(plan.image(), plan.tags(), login, retries);
     ImageRecord.load(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

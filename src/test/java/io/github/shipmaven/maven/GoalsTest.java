@@ -251,6 +251,46 @@ class GoalsTest {
     assertThat(output()).contains("deploying the tag");
   }
 
+  /** A plan made by an earlier goal that did not foresee push or deploy (no login, no hook). */
+  void planWithoutPushOrDeploy(AbstractShipMojo mojo) throws Exception {
+    InfoMojo info = new InfoMojo(null);
+    info.project = mojo.project;
+    info.environment = env;
+    info.home = home;
+    info.image = mojo.image;
+    info.tags = mojo.tags;
+    info.execute();
+    assertThat(mojo.project.getContextValue(ShipPlan.class.getName())).isNotNull();
+  }
+
+  @Test
+  @InjectMojo(goal = "push", pom = POM)
+  void pushChecksTheLoginItselfWhenThePlanDidNotForeseeIt(PushMojo mojo) throws Exception {
+    env.clear();
+    prepare(mojo).image = "ghcr.io/team/basic";
+    planWithoutPushOrDeploy(mojo);
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("No login for registry ghcr.io");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployChecksTheApiKeyItselfWhenThePlanDidNotForeseeIt(DeployMojo mojo) throws Exception {
+    pushedFrom(sha);
+    try (MockWebServer render = new MockWebServer()) {
+      render.start();
+      env.put(
+          "RENDER_DEPLOY_HOOK_URL", render.url("/deploy/srv-abc123?key=" + HOOK_KEY).toString());
+      prepare(mojo).wait = true;
+      planWithoutPushOrDeploy(mojo);
+      assertThatThrownBy(mojo::execute)
+          .isInstanceOf(MojoFailureException.class)
+          .hasMessageContaining("RENDER_API_KEY is not set");
+      assertThat(render.getRequestCount()).isZero();
+    }
+  }
+
   @Test
   @InjectMojo(goal = "deploy", pom = POM)
   void deployWaitingWithoutAnApiKeyFailsBeforeAnything(DeployMojo mojo) throws Exception {

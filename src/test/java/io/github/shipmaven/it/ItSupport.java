@@ -27,24 +27,14 @@ public final class ItSupport {
     run(dir, "git", "config", "user.name", "IT");
     run(dir, "git", "config", "commit.gpgsign", "false");
     run(dir, "git", "add", "-A");
-    run(dir, "git", "commit", "-q", "-m", "it");
+    commit(dir, "it");
   }
 
   /** Commits a change, so that a clone of depth 1 lacks history. */
   public static void commitChange(File dir, String file) throws Exception {
     Files.writeString(dir.toPath().resolve(file), "changed " + System.nanoTime() + "\n");
     run(dir, "git", "add", "-A");
-    run(
-        dir,
-        "git",
-        "-c",
-        "user.email=it@example.invalid",
-        "-c",
-        "user.name=IT",
-        "commit",
-        "-q",
-        "-m",
-        "change");
+    commit(dir, "change");
   }
 
   /**
@@ -121,17 +111,7 @@ public final class ItSupport {
         "-q",
         "file://" + origin.getAbsolutePath(),
         module);
-    run(
-        basedir,
-        "git",
-        "-c",
-        "user.email=it@example.invalid",
-        "-c",
-        "user.name=IT",
-        "commit",
-        "-q",
-        "-m",
-        "submodule");
+    commit(basedir, "submodule");
     // As `git submodule update` leaves it, and CI checkouts do: a detached HEAD.
     run(new File(basedir, module), "git", "checkout", "-q", "--detach");
     return origin;
@@ -229,6 +209,11 @@ public final class ItSupport {
     if (!condition) {
       throw new AssertionError(message);
     }
+  }
+
+  /** Commits what is staged (gitInit configured the user). */
+  private static void commit(File dir, String message) throws Exception {
+    run(dir, "git", "commit", "-q", "-m", message);
   }
 
   public static String headSha(File dir) throws Exception {

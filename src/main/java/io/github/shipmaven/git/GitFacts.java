@@ -2,7 +2,6 @@ package io.github.shipmaven.git;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the build knows about the commit it ships.
@@ -31,9 +30,5 @@ public record GitFacts(
   /** The 7-character abbreviation of {@link #sha()}. */
   public String shortSha() {
     return sha.substring(0, 7);
-  }
-
-  public Optional<String> optionalBranch() {
-    return Optional.ofNullable(branch);
   }
 }

@@ -261,7 +261,7 @@ public final class BuildContext {
   }
 
   /** One line for the log, with the largest top-level entries of a large context. */
-  public static List<String> describe(Summary summary) {
+  private static List<String> describe(Summary summary) {
     List<String> lines = new java.util.ArrayList<>();
     lines.add(
         String.format("Build context: %s in %,d files", size(summary.bytes()), summary.files()));
@@ -281,7 +281,7 @@ public final class BuildContext {
   }
 
   /** Warnings for what is rarely meant to be sent. */
-  public static List<String> warnings(Summary summary) {
+  private static List<String> warnings(Summary summary) {
     return Stream.of("target", ".git")
         .filter(summary.topLevel()::containsKey)
         .map(

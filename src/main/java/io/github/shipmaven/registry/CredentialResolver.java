@@ -72,7 +72,8 @@ public final class CredentialResolver {
             + ": credentials from "
             + found
                 .map(RegistryCredentials::source)
-                .orElse("nowhere (" + String.join(", ", sources(registry, serverId)) + ")"));
+                .orElseGet(
+                    () -> "nowhere (" + String.join(", ", sources(registry, serverId)) + ")"));
     return found;
   }
 

@@ -62,8 +62,8 @@ POM
 fi
 cd "$project"
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
-median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 ship() { "$root/mvnw" -q -B -o ship:build; }
 labels=()
 cli() { "$root/mvnw" -q -B -o validate && docker build -q -t bench/context:cli "${labels[@]}" .; }

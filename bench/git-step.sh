@@ -16,8 +16,8 @@ cd "$root"
 cp=$(./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
 plugin=io.github.shipmaven:ship-maven-plugin:0.1.0-SNAPSHOT
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
-median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 native() { git -C "$repo" rev-parse HEAD && git -C "$repo" status --porcelain --untracked-files=no; }
 mvn_ship() { (cd "$repo" && "$root/mvnw" -q -B -o "$plugin:info" -Dship.image=bench/monorepo); }
 mvn_gcid() { (cd "$repo" && "$root/mvnw" -q -B -o "$gcid:revision" -Dmaven.gitcommitid.nativegit=false); }

@@ -33,6 +33,7 @@ public final class GitReader {
   }
 
   public GitFacts read(Path directory) {
+    JGitSetup.apply(env);
     FileRepositoryBuilder builder = new FileRepositoryBuilder();
     // git's own variables, read from the injected environment rather than the JVM's.
     String gitDir = env.getOrDefault("GIT_DIR", "");

@@ -105,7 +105,10 @@ public final class ImageBuilder {
           "docker build failed: " + DockerConnector.rootMessage(failure), failure);
     }
     upload.summary();
-    // The stream names the image only by a short id; the daemon knows the full one.
+    if (output.imageId != null) {
+      return output.imageId;
+    }
+    // A daemon that sends no aux ID names the image only by a short id; it knows the full one.
     return docker.inspectImageCmd(request.references().get(0)).exec().getId();
   }
 
@@ -113,6 +116,7 @@ public final class ImageBuilder {
   private static final class BuildOutput implements Consumer<BuildResponseItem> {
     private final ShipLog log;
     private String error;
+    private String imageId;
 
     BuildOutput(ShipLog log) {
       this.log = log;
@@ -123,6 +127,10 @@ public final class ImageBuilder {
       String message = DaemonStream.errorOf(item);
       if (message != null) {
         error = error == null ? message : error;
+      } else if (item.getRawValues().get("aux") instanceof Map<?, ?> aux
+          && aux.get("ID") instanceof String id
+          && id.startsWith("sha256:")) {
+        imageId = id; // the built image, in full: no inspect round trip
       } else if (item.getStream() != null) {
         item.getStream()
             .lines()

@@ -34,7 +34,7 @@ native_ms=$(echo "${n[*]}" | median)
 ship_ms=$(echo "${s[*]}" | median)
 gcid_ms=$(echo "${g[*]}" | median)
 base_ms=$(echo "${b[*]}" | median)
-inproc=$(java -cp "target/classes:target/test-classes:$cp" io.github.shipmaven.bench.GitStepBench "$repo" 6 2>/dev/null)
+inproc=$(java -cp "target/classes:target/test-classes:$cp" io.github.shipmaven.bench.GitStepBench "$repo" 20 2>/dev/null)
 
 echo "repository: $files tracked files, $runs runs each, medians"
 echo "native git (rev-parse + status --untracked-files=no): ${native_ms} ms"

@@ -2,8 +2,6 @@ package io.github.shipmaven.image;
 
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The build context as the docker CLI sends it: the context directory minus what {@code
@@ -168,31 +163,15 @@ public final class BuildContext {
   public Summary write(OutputStream out) throws IOException {
     Map<String, Long> topLevel = new LinkedHashMap<>();
     long[] files = {0};
-    // Closing the tar writes its end and flushes every layer; the caller's stream stays open.
-    OutputStream keepOpen =
-        new FilterOutputStream(out) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
-
-          @Override
-          public void close() throws IOException {
-            out.flush();
-          }
-        };
-    try (TarArchiveOutputStream tar =
-        new TarArchiveOutputStream(new BufferedOutputStream(keepOpen, 256 * 1024))) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      walk(root, "", tar, topLevel, files);
-    }
+    TarWriter tar = new TarWriter(out);
+    walk(root, "", tar, topLevel, files);
+    tar.finish();
     long bytes = topLevel.values().stream().mapToLong(Long::longValue).sum();
     return new Summary(bytes, files[0], topLevel);
   }
 
   private void walk(
-      Path dir, String prefix, TarArchiveOutputStream tar, Map<String, Long> topLevel, long[] files)
+      Path dir, String prefix, TarWriter tar, Map<String, Long> topLevel, long[] files)
       throws IOException {
     List<Path> children;
     try (Stream<Path> list = Files.list(dir)) {
@@ -204,14 +183,15 @@ public final class BuildContext {
       PosixFileAttributes attrs =
           Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       boolean excluded = ignore.excludes(name);
+      int permissions = permissionBits(attrs.permissions());
+      // The docker CLI sends whole seconds.
+      long modified = attrs.lastModifiedTime().toMillis() / 1000;
       if (attrs.isDirectory()) {
         if (excluded && ignore.canSkipDirectory(name)) {
           continue;
         }
         if (!excluded) {
-          TarArchiveEntry entry = entry(name + "/", TarConstants.LF_DIR, attrs, MODE_DIRECTORY);
-          tar.putArchiveEntry(entry);
-          tar.closeArchiveEntry();
+          tar.directory(name + "/", MODE_DIRECTORY | permissions, modified);
         }
         walk(child, name + "/", tar, topLevel, files);
         continue;
@@ -221,16 +201,10 @@ public final class BuildContext {
       }
       String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
       if (attrs.isSymbolicLink()) {
-        TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, attrs, MODE_SYMLINK);
-        entry.setLinkName(Files.readSymbolicLink(child).toString());
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
+        tar.symlink(
+            name, Files.readSymbolicLink(child).toString(), MODE_SYMLINK | permissions, modified);
       } else if (attrs.isRegularFile()) {
-        TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, attrs, MODE_FILE);
-        entry.setSize(attrs.size());
-        tar.putArchiveEntry(entry);
-        Files.copy(child, tar);
-        tar.closeArchiveEntry();
+        tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
         topLevel.merge(top, attrs.size(), Long::sum);
       } else {
         continue; // sockets, devices, fifos: not build input
@@ -238,18 +212,6 @@ public final class BuildContext {
       files[0]++;
       topLevel.putIfAbsent(top, 0L);
     }
-  }
-
-  private static TarArchiveEntry entry(
-      String name, byte type, PosixFileAttributes attrs, int typeBits) {
-    TarArchiveEntry entry = new TarArchiveEntry(name, type);
-    entry.setMode(typeBits | permissionBits(attrs.permissions()));
-    // The docker CLI sends whole seconds, owned by root.
-    entry.setModTime(attrs.lastModifiedTime().toMillis() / 1000 * 1000);
-    entry.setIds(0, 0);
-    entry.setUserName("");
-    entry.setGroupName("");
-    return entry;
   }
 
   private static int permissionBits(Set<PosixFilePermission> permissions) {

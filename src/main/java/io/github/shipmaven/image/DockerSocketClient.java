@@ -3,6 +3,7 @@ package io.github.shipmaven.image;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +13,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +60,7 @@ final class DockerSocketClient implements DockerHttpClient {
     try {
       Connection connection = connect();
       try {
-        writeRequest(request, connection.out());
+        writeRequest(request, connection);
         return readResponse(connection);
       } catch (IOException | RuntimeException e) {
         connection.close();
@@ -72,7 +76,9 @@ final class DockerSocketClient implements DockerHttpClient {
     // nothing pooled: each response closes its own connection
   }
 
-  private record Connection(InputStream in, OutputStream out, AutoCloseable resource) {
+  /** {@code channel} is the unix socket, which files can be sent to directly; null for TCP. */
+  private record Connection(
+      InputStream in, OutputStream out, WritableByteChannel channel, AutoCloseable resource) {
     void close() {
       try {
         resource.close();
@@ -88,6 +94,7 @@ final class DockerSocketClient implements DockerHttpClient {
       return new Connection(
           new BufferedInputStream(Channels.newInputStream(channel)),
           Channels.newOutputStream(channel),
+          channel,
           channel);
     }
     Socket socket = new Socket();
@@ -96,11 +103,11 @@ final class DockerSocketClient implements DockerHttpClient {
       socket = tls.getSocketFactory().createSocket(socket, host.getHost(), host.getPort(), true);
     }
     return new Connection(
-        new BufferedInputStream(socket.getInputStream()), socket.getOutputStream(), socket);
+        new BufferedInputStream(socket.getInputStream()), socket.getOutputStream(), null, socket);
   }
 
-  private static void writeRequest(Request request, OutputStream raw) throws IOException {
-    OutputStream out = new java.io.BufferedOutputStream(raw, 64 * 1024);
+  private static void writeRequest(Request request, Connection connection) throws IOException {
+    OutputStream out = new java.io.BufferedOutputStream(connection.out(), 64 * 1024);
     StringBuilder head = new StringBuilder();
     head.append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n");
     head.append("Host: docker\r\nConnection: close\r\n");
@@ -120,13 +127,11 @@ final class DockerSocketClient implements DockerHttpClient {
       out.write(bytes);
     } else if (body != null) {
       // transferTo lets a body that can write itself (the build context) write straight in.
-      OutputStream chunks =
-          new java.io.BufferedOutputStream(new ChunkedOutputStream(out), 256 * 1024);
+      ChunkedOutputStream chunks = new ChunkedOutputStream(out, connection.channel());
       try (InputStream in = body) {
         in.transferTo(chunks);
       }
-      chunks.flush();
-      out.write(new byte[] {'0', '\r', '\n', '\r', '\n'});
+      chunks.finish();
     }
     out.flush();
   }
@@ -209,32 +214,110 @@ final class DockerSocketClient implements DockerHttpClient {
   }
 
   /**
-   * HTTP/1.1 chunked transfer encoding: each write is one chunk (the terminator is the caller's).
+   * HTTP/1.1 chunked transfer encoding. Small writes are gathered into chunks of up to 256 kB; a
+   * file is one chunk, sent through {@code channel} by the kernel when there is one.
    */
-  static final class ChunkedOutputStream extends java.io.FilterOutputStream {
-    ChunkedOutputStream(OutputStream out) {
-      super(out);
+  static final class ChunkedOutputStream extends OutputStream implements FileSink {
+    private final OutputStream out;
+    private final WritableByteChannel channel;
+    private final byte[] buffer = new byte[256 * 1024];
+    private int count;
+
+    /**
+     * @param out the connection
+     * @param channel the same connection as a channel, or null to copy files through {@code out}
+     */
+    ChunkedOutputStream(OutputStream out, WritableByteChannel channel) {
+      this.out = out;
+      this.channel = channel;
     }
 
     @Override
     public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+      if (count == buffer.length) {
+        flushChunk();
+      }
+      buffer[count++] = (byte) b;
     }
 
     @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (length > buffer.length - count) {
+        flushChunk();
+      }
+      if (length >= buffer.length) {
+        chunk(bytes, offset, length);
+      } else {
+        System.arraycopy(bytes, offset, buffer, count, length);
+        count += length;
+      }
+    }
+
+    @Override
+    public void transferFrom(FileChannel file, long length) throws IOException {
+      flushChunk();
       if (length == 0) {
         return; // a zero-length chunk would end the body
       }
-      out.write(Integer.toHexString(length).getBytes(StandardCharsets.ISO_8859_1));
+      chunkHeader(length);
+      if (channel == null) {
+        ByteBuffer window = ByteBuffer.wrap(buffer);
+        for (long sent = 0; sent < length; ) {
+          window.clear().limit((int) Math.min(buffer.length, length - sent));
+          int n = file.read(window, sent);
+          if (n < 0) {
+            throw new EOFException("file ended before its stat'ed size");
+          }
+          out.write(buffer, 0, n);
+          sent += n;
+        }
+      } else {
+        out.flush();
+        for (long sent = 0; sent < length; ) {
+          long n = file.transferTo(sent, length - sent, channel);
+          if (n == 0 && sent >= file.size()) {
+            throw new EOFException("file ended before its stat'ed size");
+          }
+          sent += n;
+        }
+      }
       out.write(CRLF);
-      out.write(buffer, offset, length);
-      out.write(CRLF);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      flushChunk();
+      out.flush();
     }
 
     @Override
     public void close() throws IOException {
       flush(); // the socket stays open for the response
+    }
+
+    /** Sends what is gathered and the last chunk, which ends the body. */
+    void finish() throws IOException {
+      flushChunk();
+      out.write(new byte[] {'0', '\r', '\n', '\r', '\n'});
+      out.flush();
+    }
+
+    private void flushChunk() throws IOException {
+      if (count > 0) {
+        chunk(buffer, 0, count);
+        count = 0;
+      }
+    }
+
+    private void chunk(byte[] bytes, int offset, int length) throws IOException {
+      chunkHeader(length);
+      out.write(bytes, offset, length);
+      out.write(CRLF);
+    }
+
+    private void chunkHeader(long length) throws IOException {
+      out.write(Long.toHexString(length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(CRLF);
     }
   }
 

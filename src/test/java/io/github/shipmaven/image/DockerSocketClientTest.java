@@ -3,6 +3,7 @@ package io.github.shipmaven.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.github.shipmaven.core.ShipLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,42 @@ class DockerSocketClientTest {
           .contains("X-Registry-Config: e30=\r\n")
           .contains("Transfer-Encoding: chunked\r\n")
           .endsWith("\r\n\r\nd\r\ncontext-bytes\r\n0\r\n\r\n");
+    }
+  }
+
+  @Test
+  void aContextsFilesGoThroughTheUnixSocketByteForByte() throws Exception {
+    Path context = Files.createDirectories(dir.resolve("context"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
+    byte[] data = new byte[700_000]; // several chunks' worth, not a multiple of 512
+    new java.util.Random(7).nextBytes(data);
+    Files.write(context.resolve("data.bin"), data);
+    BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    build.write(expected);
+
+    Path socket = dir.resolve("f.sock");
+    try (ServerSocketChannel server = listen(socket)) {
+      CompletableFuture<String> received =
+          daemon(server, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      DockerSocketClient client =
+          new DockerSocketClient(java.net.URI.create("unix://" + socket), null);
+      DockerHttpClient.Request request =
+          DockerHttpClient.Request.builder()
+              .method(DockerHttpClient.Request.Method.POST)
+              .path("/build")
+              .body(build.stream(ShipLog.NONE))
+              .build();
+      try (DockerHttpClient.Response response = client.execute(request)) {
+        assertThat(response.getStatusCode()).isEqualTo(200);
+      }
+      byte[] wire = received.get().getBytes(StandardCharsets.ISO_8859_1);
+      int bodyStart = received.get().indexOf("\r\n\r\n") + 4;
+      try (InputStream body =
+          new DockerSocketClient.ChunkedInputStream(
+              new ByteArrayInputStream(wire, bodyStart, wire.length - bodyStart))) {
+        assertThat(body.readAllBytes()).isEqualTo(expected.toByteArray());
+      }
     }
   }
 

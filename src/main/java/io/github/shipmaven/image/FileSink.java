@@ -1,0 +1,14 @@
+package io.github.shipmaven.image;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * A destination that sends a file's bytes itself: the transport hands them to the kernel (sendfile)
+ * instead of copying them through the heap, which leaves the CPU to the daemon while the build
+ * context is uploaded.
+ */
+interface FileSink {
+  /** Sends the first {@code count} bytes of {@code file}; fails if the file has fewer. */
+  void transferFrom(FileChannel file, long count) throws IOException;
+}

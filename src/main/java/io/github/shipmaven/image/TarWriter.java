@@ -1,0 +1,149 @@
+package io.github.shipmaven.image;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
+import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
+
+/**
+ * Writes an uncompressed tar as the docker CLI does: ustar headers (formatted by commons-compress),
+ * a PAX record for a name, link target or size that does not fit, entries owned by root with
+ * whole-second times, and two zero blocks at the end. File contents go to a {@link FileSink}
+ * untouched when the destination is one, else through a buffer.
+ */
+final class TarWriter {
+  private static final int BLOCK = 512;
+  private static final long MAX_OCTAL_SIZE = 077777777777L;
+  private static final ZipEncoding UTF_8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8);
+
+  private final OutputStream out;
+  private final FileSink sink;
+  private final byte[] header = new byte[BLOCK];
+  private byte[] copyBuffer;
+
+  TarWriter(OutputStream destination) {
+    this.sink = destination instanceof FileSink fileSink ? fileSink : null;
+    // A sink buffers its own small writes; anything else gets a buffer for the 512-byte headers.
+    this.out = sink != null ? destination : new BufferedOutputStream(destination, 256 * 1024);
+  }
+
+  void directory(String name, int mode, long modifiedSeconds) throws IOException {
+    writeHeader(entry(name, TarConstants.LF_DIR, mode, modifiedSeconds));
+  }
+
+  void symlink(String name, String target, int mode, long modifiedSeconds) throws IOException {
+    TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, mode, modifiedSeconds);
+    entry.setLinkName(target);
+    writeHeader(entry);
+  }
+
+  /** A regular file of {@code size} bytes (as stat'ed); fails if it shrinks meanwhile. */
+  void file(String name, Path file, long size, int mode, long modifiedSeconds) throws IOException {
+    TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, mode, modifiedSeconds);
+    entry.setSize(size);
+    writeHeader(entry);
+    try (FileChannel channel = FileChannel.open(file)) {
+      if (channel.size() < size) {
+        throw new IOException(file + " shrank while the build context was sent");
+      }
+      if (sink != null) {
+        sink.transferFrom(channel, size);
+      } else {
+        copy(channel, size, file);
+      }
+    }
+    out.write(new byte[BLOCK], 0, (int) ((BLOCK - size % BLOCK) % BLOCK));
+  }
+
+  /** The end-of-archive marker; the destination stays open. */
+  void finish() throws IOException {
+    out.write(new byte[2 * BLOCK]);
+    out.flush();
+  }
+
+  private static TarArchiveEntry entry(String name, byte type, int mode, long modifiedSeconds) {
+    TarArchiveEntry entry = new TarArchiveEntry(name, type);
+    entry.setMode(mode);
+    entry.setModTime(modifiedSeconds * 1000);
+    entry.setIds(0, 0);
+    entry.setUserName("");
+    entry.setGroupName("");
+    return entry;
+  }
+
+  private void writeHeader(TarArchiveEntry entry) throws IOException {
+    Map<String, String> pax = new LinkedHashMap<>();
+    if (utf8Length(entry.getName()) >= TarConstants.NAMELEN) {
+      pax.put("path", entry.getName());
+    }
+    if (utf8Length(entry.getLinkName()) >= TarConstants.NAMELEN) {
+      pax.put("linkpath", entry.getLinkName());
+    }
+    if (entry.getSize() > MAX_OCTAL_SIZE) {
+      pax.put("size", Long.toString(entry.getSize()));
+    }
+    if (!pax.isEmpty()) {
+      byte[] records = paxRecords(pax);
+      TarArchiveEntry extended =
+          entry(
+              "PaxHeaders.0/" + entry.getName(),
+              TarConstants.LF_PAX_EXTENDED_HEADER_LC,
+              0100644,
+              entry.getModTime().getTime() / 1000);
+      extended.setSize(records.length);
+      block(extended);
+      out.write(records);
+      out.write(new byte[BLOCK], 0, (BLOCK - records.length % BLOCK) % BLOCK);
+    }
+    block(entry); // names too long for the header are cut there; readers take the PAX ones
+  }
+
+  private void block(TarArchiveEntry entry) throws IOException {
+    entry.writeEntryHeader(header, UTF_8, false);
+    out.write(header);
+  }
+
+  /** PAX records: "<length> <key>=<value>\n", the length counting itself. */
+  static byte[] paxRecords(Map<String, String> values) {
+    StringBuilder records = new StringBuilder();
+    values.forEach(
+        (key, value) -> {
+          int rest = key.length() + utf8Length(value) + 3; // ' ', '=', '\n'
+          int length = rest + String.valueOf(rest).length();
+          if (String.valueOf(length).length() > String.valueOf(rest).length()) {
+            length++;
+          }
+          records.append(length).append(' ').append(key).append('=').append(value).append('\n');
+        });
+    return records.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int utf8Length(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private void copy(FileChannel channel, long size, Path file) throws IOException {
+    if (copyBuffer == null) {
+      copyBuffer = new byte[256 * 1024];
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(copyBuffer);
+    for (long left = size; left > 0; ) {
+      buffer.clear().limit((int) Math.min(copyBuffer.length, left));
+      int n = channel.read(buffer);
+      if (n < 0) {
+        throw new IOException(file + " shrank while the build context was sent");
+      }
+      out.write(copyBuffer, 0, n);
+      left -= n;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.github.shipmaven.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.shipmaven.core.RecordingLog;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tar the context becomes, read back with an independent reader. */
+class BuildContextTest {
+  static final String LONG_DIR = "a-directory-name-long-enough/".repeat(4);
+  static final String LONG_TARGET = "../" + "x".repeat(120);
+
+  @TempDir Path context;
+
+  @BeforeEach
+  void tree() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY . /app/\n");
+    Files.writeString(context.resolve(".dockerignore"), "# comment\nnode_modules\n*.log\n");
+    Files.createDirectories(context.resolve("node_modules/pkg"));
+    Files.writeString(context.resolve("node_modules/pkg/index.js"), "ignored");
+    Files.writeString(context.resolve("debug.log"), "ignored");
+    Files.createDirectories(context.resolve("empty"));
+    Path run = Files.writeString(context.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(context.resolve(LONG_DIR));
+    Files.write(context.resolve(LONG_DIR + "data.bin"), new byte[1000]);
+    Files.writeString(context.resolve("grüße.txt"), "hallo");
+    Files.createSymbolicLink(context.resolve("link"), Path.of(LONG_TARGET));
+    Files.setLastModifiedTime(run, FileTime.fromMillis(1_700_000_000_999L));
+  }
+
+  private byte[] tarThroughAStream() throws IOException {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    BuildContext.of(context, context.resolve("Dockerfile")).write(tar);
+    return tar.toByteArray();
+  }
+
+  /** The same context through the transport's chunked sink, files sent by channel, decoded. */
+  private byte[] tarThroughTheSink() throws IOException {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    DockerSocketClient.ChunkedOutputStream chunks =
+        new DockerSocketClient.ChunkedOutputStream(wire, Channels.newChannel(wire));
+    BuildContext.of(context, context.resolve("Dockerfile")).write(chunks);
+    chunks.finish();
+    try (InputStream in =
+        new DockerSocketClient.ChunkedInputStream(new ByteArrayInputStream(wire.toByteArray()))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static Map<String, TarArchiveEntry> entries(byte[] tar, Map<String, String> contents)
+      throws IOException {
+    Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        entries.put(e.getName(), e);
+        contents.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return entries;
+  }
+
+  @Test
+  void keepsWhatTheCliKeepsWithModesLinksAndLongNames() throws IOException {
+    Map<String, String> contents = new LinkedHashMap<>();
+    Map<String, TarArchiveEntry> entries = entries(tarThroughAStream(), contents);
+
+    assertThat(entries.keySet())
+        .containsExactly(
+            ".dockerignore",
+            "Dockerfile",
+            "a-directory-name-long-enough/",
+            "a-directory-name-long-enough/a-directory-name-long-enough/",
+            "a-directory-name-long-enough/".repeat(3),
+            LONG_DIR,
+            LONG_DIR + "data.bin",
+            "empty/",
+            "grüße.txt",
+            "link",
+            "run.sh");
+    assertThat(entries.get("run.sh").getMode()).isEqualTo(0100755);
+    assertThat(entries.get("run.sh").getModTime().getTime()).isEqualTo(1_700_000_000_000L);
+    assertThat(entries.get("empty/").isDirectory()).isTrue();
+    assertThat(entries.get("link").isSymbolicLink()).isTrue();
+    assertThat(entries.get("link").getLinkName()).isEqualTo(LONG_TARGET);
+    assertThat(entries.get(LONG_DIR + "data.bin").getSize()).isEqualTo(1000);
+    assertThat(contents.get("run.sh")).isEqualTo("#!/bin/sh\necho hi\n");
+    assertThat(contents.get("grüße.txt")).isEqualTo("hallo");
+    assertThat(entries.values())
+        .allSatisfy(
+            e -> {
+              assertThat(e.getLongUserId()).isZero();
+              assertThat(e.getLongGroupId()).isZero();
+            });
+  }
+
+  @Test
+  void theSinkSendsTheSameBytesAsTheStream() throws IOException {
+    assertThat(tarThroughTheSink()).isEqualTo(tarThroughAStream());
+  }
+
+  @Test
+  void logsTheSizeOnceSent() throws IOException {
+    RecordingLog log = new RecordingLog();
+    BuildContext.Streaming upload =
+        BuildContext.of(context, context.resolve("Dockerfile")).stream(log);
+    upload.transferTo(OutputStream.nullOutputStream());
+    assertThat(log.lines)
+        .singleElement()
+        .asString()
+        .startsWith("Build context: ")
+        .endsWith("in 6 files");
+  }
+
+  @Test
+  void paxRecordLengthsCountThemselves() {
+    assertThat(pax("a", "bc")).isEqualTo("7 a=bc\n");
+    assertThat(pax("a", "bcde")).isEqualTo("9 a=bcde\n");
+    assertThat(pax("a", "bcdef")).isEqualTo("11 a=bcdef\n"); // 10 would not count its own digit
+    assertThat(pax("path", "v".repeat(91))).isEqualTo("101 path=" + "v".repeat(91) + "\n");
+    assertThat(pax("path", "v".repeat(94))).isEqualTo("104 path=" + "v".repeat(94) + "\n");
+  }
+
+  private static String pax(String key, String value) {
+    return new String(TarWriter.paxRecords(Map.of(key, value)), StandardCharsets.UTF_8);
+  }
+}

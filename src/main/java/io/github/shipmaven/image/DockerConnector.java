@@ -54,16 +54,20 @@ public final class DockerConnector {
         failures.add(where + ": no such socket");
         continue;
       }
-      DockerClient client = null;
+      DefaultDockerClientConfig config = config(candidate);
+      DockerSocketClient transport =
+          new DockerSocketClient(config.getDockerHost(), tls(candidate, config));
+      String api;
       try {
-        client = client(candidate);
-        client.pingCmd().exec();
+        api = transport.ping();
       } catch (RuntimeException e) {
         failures.add(where + ": " + rootMessage(e));
-        closeQuietly(client);
         continue;
       }
-      String api = client.versionCmd().exec().getApiVersion();
+      DockerClient client = DockerClientImpl.getInstance(config, transport);
+      if (api == null) {
+        api = client.versionCmd().exec().getApiVersion(); // daemons before API 1.25 do not ping it
+      }
       if (api != null && compareVersions(api, MINIMUM_API) < 0) {
         closeQuietly(client);
         throw ShipException.config(
@@ -157,7 +161,7 @@ public final class DockerConnector {
     return new Candidate(label + " '" + name + "'", host, hasTls, hasTls ? tls.toString() : null);
   }
 
-  private DockerClient client(Candidate candidate) {
+  private DefaultDockerClientConfig config(Candidate candidate) {
     DefaultDockerClientConfig.Builder builder =
         new DefaultDockerClientConfig.Builder()
             .withDockerHost(candidate.host())
@@ -170,22 +174,23 @@ public final class DockerConnector {
     if (candidate.certPath() != null) {
       builder.withDockerCertPath(candidate.certPath());
     }
-    DefaultDockerClientConfig config = builder.build();
-    SSLContext sslContext = null;
-    if (candidate.tls()) {
-      try {
-        sslContext = config.getSSLConfig().getSSLContext();
-      } catch (GeneralSecurityException e) {
-        throw ShipException.config(
-            "The TLS certificates in "
-                + candidate.certPath()
-                + " cannot be used ("
-                + e.getMessage()
-                + "): check DOCKER_CERT_PATH.");
-      }
+    return builder.build();
+  }
+
+  private static SSLContext tls(Candidate candidate, DefaultDockerClientConfig config) {
+    if (!candidate.tls()) {
+      return null;
     }
-    return DockerClientImpl.getInstance(
-        config, new DockerSocketClient(config.getDockerHost(), sslContext));
+    try {
+      return config.getSSLConfig().getSSLContext();
+    } catch (GeneralSecurityException e) {
+      throw ShipException.config(
+          "The TLS certificates in "
+              + candidate.certPath()
+              + " cannot be used ("
+              + e.getMessage()
+              + "): check DOCKER_CERT_PATH.");
+    }
   }
 
   static int compareVersions(String a, String b) {

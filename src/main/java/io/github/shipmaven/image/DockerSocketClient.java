@@ -71,6 +71,20 @@ final class DockerSocketClient implements DockerHttpClient {
     }
   }
 
+  /**
+   * Pings the daemon: its Engine API version from the {@code Api-Version} header of {@code /_ping},
+   * or null from a daemon too old to send it. One round trip, nothing to parse.
+   */
+  String ping() {
+    try (Response response =
+        execute(Request.builder().method(Request.Method.GET).path("/_ping").build())) {
+      if (response.getStatusCode() != 200) {
+        throw new IllegalStateException("/_ping answered HTTP " + response.getStatusCode());
+      }
+      return response.getHeader("Api-Version");
+    }
+  }
+
   @Override
   public void close() {
     // nothing pooled: each response closes its own connection

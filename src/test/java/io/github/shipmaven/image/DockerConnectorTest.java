@@ -16,11 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
 class DockerConnectorTest {
   @TempDir Path home;
   ServerSocketChannel daemon;
@@ -32,8 +36,18 @@ class DockerConnectorTest {
     }
   }
 
-  /** A daemon on a unix socket that answers /_ping and /version with the given API version. */
+  final List<String> requests = new CopyOnWriteArrayList<>();
+
+  /** A daemon on a unix socket that answers /version with the given API version. */
   Path fakeDaemon(String apiVersion) throws Exception {
+    return fakeDaemon(apiVersion, false);
+  }
+
+  /**
+   * A daemon on a unix socket that answers /_ping (with an Api-Version header if {@code
+   * pingNamesVersion}, as daemons since API 1.25 do) and /version with the given API version.
+   */
+  Path fakeDaemon(String apiVersion, boolean pingNamesVersion) throws Exception {
     Path socket = home.resolve("fake.sock");
     daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     daemon.bind(UnixDomainSocketAddress.of(socket));
@@ -50,13 +64,17 @@ class DockerConnectorTest {
                             buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1));
                     buffer.clear();
                   }
+                  requests.add(request.substring(0, request.indexOf("\r\n")));
+                  String header = pingNamesVersion ? "Api-Version: " + apiVersion + "\r\n" : "";
                   String body =
                       request.toString().contains("/version")
                           ? "{\"Version\":\"1.0\",\"ApiVersion\":\"" + apiVersion + "\"}"
                           : "OK";
                   client.write(
                       ByteBuffer.wrap(
-                          ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                          ("HTTP/1.1 200 OK\r\n"
+                                  + header
+                                  + "Content-Type: application/json\r\nContent-Length: "
                                   + body.length()
                                   + "\r\n\r\n"
                                   + body)
@@ -135,6 +153,34 @@ class DockerConnectorTest {
             () -> new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket))
         .hasMessageContaining("speaks Engine API 1.12")
         .hasMessageContaining("needs 1.24 or newer");
+  }
+
+  @Test
+  void thePingsApiVersionSparesTheVersionRequest() throws Exception {
+    Path socket = fakeDaemon("1.41", true);
+    try (DockerClient client =
+        new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket)) {
+      assertThat(client).isNotNull();
+    }
+    assertThat(requests).containsExactly("GET /_ping HTTP/1.1");
+  }
+
+  @Test
+  void anOldApiNamedByThePingGetsTheSameClearMessage() throws Exception {
+    Path socket = fakeDaemon("1.12", true);
+    assertThatThrownBy(
+            () -> new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket))
+        .hasMessageContaining("speaks Engine API 1.12");
+  }
+
+  @Test
+  void withoutTheHeaderTheVersionIsAsked() throws Exception {
+    Path socket = fakeDaemon("1.41", false);
+    try (DockerClient client =
+        new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket)) {
+      assertThat(client).isNotNull();
+    }
+    assertThat(requests).containsExactly("GET /_ping HTTP/1.1", "GET /version HTTP/1.1");
   }
 
   @Test

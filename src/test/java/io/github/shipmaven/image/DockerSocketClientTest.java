@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The transport against a scripted daemon on a real unix socket. */
+@Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
 class DockerSocketClientTest {
   @TempDir Path dir;
 

@@ -4,9 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.core.DockerClientConfig;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.RegistryCredentials;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -94,6 +96,7 @@ public final class ImageBuilder {
     if (request.platform() != null && !request.platform().isBlank()) {
       cmd.withPlatform(request.platform());
     }
+    warmUpResponseParsing();
     BuildOutput output = new BuildOutput(log);
     Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");
     // The daemon's own error first: it explains a context upload that broke off.
@@ -110,6 +113,27 @@ public final class ImageBuilder {
     }
     // A daemon that sends no aux ID names the image only by a short id; it knows the full one.
     return docker.inspectImageCmd(request.references().get(0)).exec().getId();
+  }
+
+  /**
+   * Jackson builds its bean deserializers on first use, ~60 ms in a fresh JVM: let that happen
+   * while the context upload waits on the daemon (the files go by sendfile, the CPU is free), not
+   * after it, when the daemon's answer is waiting to be read.
+   */
+  private static void warmUpResponseParsing() {
+    Thread warmUp =
+        new Thread(
+            () -> {
+              try {
+                DockerClientConfig.getDefaultObjectMapper()
+                    .readValue("{\"stream\":\"\",\"aux\":{}}", BuildResponseItem.class);
+              } catch (IOException | RuntimeException ignored) {
+                // only ever a head start
+              }
+            },
+            "ship-json-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   /** Streams build output to the log and remembers the first error. */

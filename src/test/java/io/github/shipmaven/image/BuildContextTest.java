@@ -1,6 +1,7 @@
 package io.github.shipmaven.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.RecordingLog;
 import java.io.ByteArrayInputStream;
@@ -114,6 +115,32 @@ class BuildContextTest {
   @Test
   void theSinkSendsTheSameBytesAsTheStream() throws IOException {
     assertThat(tarThroughTheSink()).isEqualTo(tarThroughAStream());
+  }
+
+  @Test
+  void aPlainReaderGetsTheSameBytesThroughThePipe() throws IOException {
+    try (BuildContext.Streaming upload =
+        BuildContext.of(context, context.resolve("Dockerfile")).stream(new RecordingLog())) {
+      assertThat(upload.readAllBytes()).isEqualTo(tarThroughAStream());
+      assertThat(upload.summary().files()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aFileIsSentAtItsStatedSizeAndAShrunkOneFails() throws IOException {
+    Path file = Files.writeString(context.resolve("grows.txt"), "0123456789");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TarWriter tar = new TarWriter(out);
+    tar.file("grows.txt", file, 4, 0100644, 0); // stat'ed at 4 bytes, grown since
+    tar.finish();
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+      assertThat(in.getNextEntry().getSize()).isEqualTo(4);
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("0123");
+    }
+    assertThatThrownBy(() -> new TarWriter(new ByteArrayOutputStream()).file("f", file, 11, 0, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageEndingWith("grows.txt shrank while the build context was sent");
   }
 
   @Test

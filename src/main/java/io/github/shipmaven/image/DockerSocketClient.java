@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -141,7 +140,10 @@ final class DockerSocketClient implements DockerHttpClient {
       out.write(bytes);
     } else if (body != null) {
       // transferTo lets a body that can write itself (the build context) write straight in.
-      ChunkedOutputStream chunks = new ChunkedOutputStream(out, connection.channel());
+      ChunkedOutputStream chunks =
+          connection.channel() == null
+              ? new ChunkedOutputStream(out)
+              : new ChunkedChannelOutputStream(out, connection.channel());
       try (InputStream in = body) {
         in.transferTo(chunks);
       }
@@ -227,23 +229,17 @@ final class DockerSocketClient implements DockerHttpClient {
     return line.toString(StandardCharsets.ISO_8859_1);
   }
 
-  /**
-   * HTTP/1.1 chunked transfer encoding. Small writes are gathered into chunks of up to 256 kB; a
-   * file is one chunk, sent through {@code channel} by the kernel when there is one.
-   */
-  static final class ChunkedOutputStream extends OutputStream implements FileSink {
-    private final OutputStream out;
-    private final WritableByteChannel channel;
+  /** HTTP/1.1 chunked transfer encoding: small writes are gathered into chunks of up to 256 kB. */
+  static class ChunkedOutputStream extends OutputStream {
+    final OutputStream out;
     private final byte[] buffer = new byte[256 * 1024];
     private int count;
 
     /**
      * @param out the connection
-     * @param channel the same connection as a channel, or null to copy files through {@code out}
      */
-    ChunkedOutputStream(OutputStream out, WritableByteChannel channel) {
+    ChunkedOutputStream(OutputStream out) {
       this.out = out;
-      this.channel = channel;
     }
 
     @Override
@@ -268,37 +264,6 @@ final class DockerSocketClient implements DockerHttpClient {
     }
 
     @Override
-    public void transferFrom(FileChannel file, long length) throws IOException {
-      flushChunk();
-      if (length == 0) {
-        return; // a zero-length chunk would end the body
-      }
-      chunkHeader(length);
-      if (channel == null) {
-        ByteBuffer window = ByteBuffer.wrap(buffer);
-        for (long sent = 0; sent < length; ) {
-          window.clear().limit((int) Math.min(buffer.length, length - sent));
-          int n = file.read(window, sent);
-          if (n < 0) {
-            throw new EOFException("file ended before its stat'ed size");
-          }
-          out.write(buffer, 0, n);
-          sent += n;
-        }
-      } else {
-        out.flush();
-        for (long sent = 0; sent < length; ) {
-          long n = file.transferTo(sent, length - sent, channel);
-          if (n == 0 && sent >= file.size()) {
-            throw new EOFException("file ended before its stat'ed size");
-          }
-          sent += n;
-        }
-      }
-      out.write(CRLF);
-    }
-
-    @Override
     public void flush() throws IOException {
       flushChunk();
       out.flush();
@@ -316,7 +281,7 @@ final class DockerSocketClient implements DockerHttpClient {
       out.flush();
     }
 
-    private void flushChunk() throws IOException {
+    final void flushChunk() throws IOException {
       if (count > 0) {
         chunk(buffer, 0, count);
         count = 0;
@@ -329,8 +294,43 @@ final class DockerSocketClient implements DockerHttpClient {
       out.write(CRLF);
     }
 
-    private void chunkHeader(long length) throws IOException {
+    final void chunkHeader(long length) throws IOException {
       out.write(Long.toHexString(length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(CRLF);
+    }
+  }
+
+  /**
+   * Chunked encoding over a unix socket: a file is one chunk whose bytes the kernel sends
+   * (sendfile), never copied through the heap.
+   */
+  static final class ChunkedChannelOutputStream extends ChunkedOutputStream implements FileSink {
+    private final WritableByteChannel channel;
+
+    /**
+     * @param out the connection
+     * @param channel the same connection as a channel
+     */
+    ChunkedChannelOutputStream(OutputStream out, WritableByteChannel channel) {
+      super(out);
+      this.channel = channel;
+    }
+
+    @Override
+    public void transferFrom(FileChannel file, long length) throws IOException {
+      flushChunk();
+      if (length == 0) {
+        return; // a zero-length chunk would end the body
+      }
+      chunkHeader(length);
+      out.flush();
+      for (long sent = 0; sent < length; ) {
+        long n = file.transferTo(sent, length - sent, channel);
+        if (n == 0 && sent >= file.size()) {
+          throw new EOFException("file ended before its stat'ed size");
+        }
+        sent += n;
+      }
       out.write(CRLF);
     }
   }

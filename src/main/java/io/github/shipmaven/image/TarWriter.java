@@ -22,6 +22,7 @@ import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
  */
 final class TarWriter {
   private static final int BLOCK = 512;
+  private static final byte[] ZEROS = new byte[2 * BLOCK];
   private static final long MAX_OCTAL_SIZE = 077777777777L;
   private static final ZipEncoding UTF_8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8);
 
@@ -61,12 +62,12 @@ final class TarWriter {
         copy(channel, size, file);
       }
     }
-    out.write(new byte[BLOCK], 0, (int) ((BLOCK - size % BLOCK) % BLOCK));
+    out.write(ZEROS, 0, (int) ((BLOCK - size % BLOCK) % BLOCK));
   }
 
   /** The end-of-archive marker; the destination stays open. */
   void finish() throws IOException {
-    out.write(new byte[2 * BLOCK]);
+    out.write(ZEROS);
     out.flush();
   }
 
@@ -102,7 +103,7 @@ final class TarWriter {
       extended.setSize(records.length);
       block(extended);
       out.write(records);
-      out.write(new byte[BLOCK], 0, (BLOCK - records.length % BLOCK) % BLOCK);
+      out.write(ZEROS, 0, (BLOCK - records.length % BLOCK) % BLOCK);
     }
     block(entry); // names too long for the header are cut there; readers take the PAX ones
   }

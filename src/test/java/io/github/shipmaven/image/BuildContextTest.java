@@ -57,7 +57,7 @@ class BuildContextTest {
   private byte[] tarThroughTheSink() throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     DockerSocketClient.ChunkedOutputStream chunks =
-        new DockerSocketClient.ChunkedOutputStream(wire, Channels.newChannel(wire));
+        new DockerSocketClient.ChunkedChannelOutputStream(wire, Channels.newChannel(wire));
     BuildContext.of(context, context.resolve("Dockerfile")).write(chunks);
     chunks.finish();
     try (InputStream in =

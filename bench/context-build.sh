@@ -4,8 +4,9 @@
 #   - mvn ship:build                       (this plugin),
 #   - mvn validate && docker build         (the CLI pair it replaces, same labels),
 #   - mvn docker:build                     (fabric8 docker-maven-plugin, from Maven Central),
-# RUNS times each (default 7: this machine drifts 10-20% between runs); prints medians and ratios, then the ship:build run under -Xmx128m to
-# show the heap does not grow with the context. Needs the stack of .ci/stack.
+# RUNS times each (default 7: timings here drift 10-20% between runs); prints medians and ratios,
+# then the ship:build run under -Xmx128m to show the heap does not grow with the context. Needs the
+# stack of .ci/stack.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-7}

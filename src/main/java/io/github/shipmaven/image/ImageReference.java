@@ -49,18 +49,13 @@ public record ImageReference(String name, String registry, String path) {
     }
     String registry = DOCKER_HUB;
     String path = name;
-    int firstSlash = name.indexOf('/');
-    if (firstSlash > 0) {
-      String first = name.substring(0, firstSlash);
-      // The docker CLI's rule: a first component with '.' or ':', or "localhost", is a registry
-      // host.
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        if (!DOMAIN.matcher(first).matches()) {
-          throw invalid(name, "'" + first + "' is not a valid registry host[:port]");
-        }
-        registry = first.equals("index.docker.io") ? DOCKER_HUB : first;
-        path = name.substring(firstSlash + 1);
+    String host = registryHost(name);
+    if (host != null) {
+      if (!DOMAIN.matcher(host).matches()) {
+        throw invalid(name, "'" + host + "' is not a valid registry host[:port]");
       }
+      registry = normalised(host);
+      path = name.substring(host.length() + 1);
     }
     for (String component : path.split("/", -1)) {
       if (!PATH_COMPONENT.matcher(component).matches()) {
@@ -87,14 +82,26 @@ public record ImageReference(String name, String registry, String path) {
   public static String registryOf(String reference) {
     String name =
         reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+    String host = registryHost(name);
+    return host == null ? DOCKER_HUB : normalised(host);
+  }
+
+  /**
+   * The docker CLI's rule: a first path component with '.' or ':', or "localhost", is a registry
+   * host; null when {@code name} has none.
+   */
+  private static String registryHost(String name) {
     int firstSlash = name.indexOf('/');
-    if (firstSlash > 0) {
-      String first = name.substring(0, firstSlash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        return first.equals("index.docker.io") ? DOCKER_HUB : first;
-      }
+    if (firstSlash <= 0) {
+      return null;
     }
-    return DOCKER_HUB;
+    String first = name.substring(0, firstSlash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : null;
+  }
+
+  /** {@code index.docker.io} is Docker Hub's old name. */
+  private static String normalised(String host) {
+    return host.equals("index.docker.io") ? DOCKER_HUB : host;
   }
 
   /** Whether {@code tag} is valid in the reference grammar: {@code [\w][\w.-]{0,127}}. */

@@ -1,9 +1,11 @@
 package io.github.shipmaven.git;
 
+import io.github.shipmaven.core.Executables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,21 +51,15 @@ final class JGitSetup {
     if (!override.isBlank()) {
       return Optional.of(new File(override));
     }
-    String path = env.get("PATH");
-    if (path == null) {
+    if (!env.containsKey("PATH")) {
       return Optional.empty();
     }
-    for (String dir : path.split(File.pathSeparator)) {
-      File git = new File(dir, "git");
-      if (!dir.isEmpty() && git.isFile() && git.canExecute()) {
-        File prefix = git.getAbsoluteFile().getParentFile().getParentFile();
-        return Optional.of(
-            prefix == null || prefix.getPath().equals("/usr")
-                ? new File("/etc/gitconfig")
-                : new File(prefix, "etc/gitconfig"));
-      }
-    }
-    return Optional.of(new File("/etc/gitconfig"));
+    Path prefix =
+        Executables.onPath(env, "git").map(git -> git.getParent().getParent()).orElse(null);
+    return Optional.of(
+        prefix == null || prefix.equals(Path.of("/usr"))
+            ? new File("/etc/gitconfig")
+            : prefix.resolve("etc/gitconfig").toFile());
   }
 
   /** JGit's config, with the fallback resolution for every file system it has not measured. */

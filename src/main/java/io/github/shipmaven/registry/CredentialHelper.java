@@ -2,13 +2,12 @@ package io.github.shipmaven.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.shipmaven.core.Executables;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,7 +43,7 @@ final class CredentialHelper {
    */
   Optional<RegistryCredentials> get(String name, String serverUrl, String source) {
     String program = "docker-credential-" + name;
-    Path executable = onPath(program);
+    Path executable = Executables.onPath(env, program).orElse(null);
     if (executable == null) {
       log.warn(program + " (" + source + ") is not on PATH; trying the next credential source.");
       return Optional.empty();
@@ -136,18 +135,5 @@ final class CredentialHelper {
       process.destroyForcibly();
       throw ShipException.config(source + " did not answer: check the helper.");
     }
-  }
-
-  /** The program on the injected PATH (relative entries count from the working directory). */
-  private Path onPath(String program) {
-    for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (!dir.isEmpty()) {
-        Path candidate = Path.of(dir).toAbsolutePath().resolve(program);
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    return null;
   }
 }

@@ -273,7 +273,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
     }
     RegistryCredentials credentials = pushes ? requireCredentials(imageRef) : null;
     DeployHook hook = deploys ? requireDeploySetup() : null;
-    ShipPlan plan = new ShipPlan(imageRef, git, tagList, filter, credentials, hook);
+    ShipPlan plan = new ShipPlan(imageRef, git, tagList, filter, pushes, credentials, hook);
     project.setContextValue(PLAN_KEY, plan);
     project.getProperties().setProperty(ShipProperties.GIT_SHA, git.sha());
     project.getProperties().setProperty(ShipProperties.GIT_SHORT_SHA, git.shortSha());

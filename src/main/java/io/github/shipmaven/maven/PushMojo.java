@@ -77,7 +77,7 @@ public class PushMojo extends AbstractShipMojo {
     ShipLog log = log();
     // The plan may come from a goal that did not foresee this push.
     RegistryCredentials login =
-        plan.credentials() != null ? plan.credentials() : requireCredentials(plan.image());
+        plan.loginChecked() ? plan.credentials() : requireCredentials(plan.image());
     String digest =
         new ImagePusher(docker(), log, sleeper).push(plan.image(), plan.tags(), login, retries);
     ImageRecord.load(imageRecordFile(), plan.image().name())

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The validated plan of one build, computed once by the first ship goal and shared by the others.
  *
- * @param credentials the registry login when push runs on this branch (null for a loopback registry
- *     without one)
+ * @param loginChecked whether the plan foresaw the push and looked up its login
+ * @param credentials that login (null if not looked up, or for a loopback registry without one)
  * @param hook the deploy hook when deploy runs on this branch
  */
 record ShipPlan(
@@ -19,6 +19,7 @@ record ShipPlan(
     GitFacts git,
     List<String> tags,
     BranchFilter branches,
+    boolean loginChecked,
     RegistryCredentials credentials,
     DeployHook hook) {
 

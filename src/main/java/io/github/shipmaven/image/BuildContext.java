@@ -70,7 +70,12 @@ public final class BuildContext {
 
   /** The context as a stream for the daemon; logs its size once written. */
   public Streaming stream(ShipLog log) {
-    return new Streaming(log);
+    return stream(log, () -> {});
+  }
+
+  /** As {@link #stream(ShipLog)}, running {@code onSending} once, as the first bytes go out. */
+  public Streaming stream(ShipLog log, Runnable onSending) {
+    return new Streaming(log, onSending);
   }
 
   /**
@@ -80,13 +85,15 @@ public final class BuildContext {
    */
   public final class Streaming extends InputStream {
     private final ShipLog log;
+    private final Runnable onSending;
     private InputStream piped;
     private Thread writer;
     private volatile Summary summary;
     private volatile Exception failure;
 
-    private Streaming(ShipLog log) {
+    private Streaming(ShipLog log, Runnable onSending) {
       this.log = log;
+      this.onSending = onSending;
     }
 
     @Override
@@ -94,6 +101,7 @@ public final class BuildContext {
       if (piped != null) {
         return super.transferTo(out);
       }
+      onSending.run();
       summary = write(out);
       BuildContext.log(summary, log);
       return summary.bytes();
@@ -118,6 +126,7 @@ public final class BuildContext {
 
     private synchronized InputStream pipe() throws IOException {
       if (piped == null) {
+        onSending.run();
         PipedInputStream in = new PipedInputStream(PIPE_BYTES);
         PipedOutputStream out = new PipedOutputStream(in);
         writer =

@@ -72,7 +72,7 @@ public final class ImageBuilder {
   public String build(Request request) {
     validate(request.contextDirectory(), request.dockerfile());
     BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
-    BuildContext.Streaming upload = context.stream(log);
+    BuildContext.Streaming upload = context.stream(log, ImageBuilder::warmUpResponseParsing);
     BuildImageCmd cmd =
         docker
             .buildImageCmd(upload)
@@ -96,7 +96,6 @@ public final class ImageBuilder {
     if (request.platform() != null && !request.platform().isBlank()) {
       cmd.withPlatform(request.platform());
     }
-    warmUpResponseParsing();
     BuildOutput output = new BuildOutput(log);
     Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");
     // The daemon's own error first: it explains a context upload that broke off.
@@ -118,7 +117,8 @@ public final class ImageBuilder {
   /**
    * Jackson builds its bean deserializers on first use, ~60 ms in a fresh JVM: let that happen
    * while the context upload waits on the daemon (the files go by sendfile, the CPU is free), not
-   * after it, when the daemon's answer is waiting to be read.
+   * after it, when the daemon's answer is waiting to be read, nor before it, when both cores are
+   * still busy preparing the request.
    */
   private static void warmUpResponseParsing() {
     Thread warmUp =

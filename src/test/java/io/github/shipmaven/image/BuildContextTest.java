@@ -157,6 +157,21 @@ class BuildContextTest {
   }
 
   @Test
+  void runsTheOnSendingTaskOnceAsTheFirstBytesGoOut() throws IOException {
+    BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"));
+    int[] runs = {0};
+    BuildContext.Streaming direct = build.stream(new RecordingLog(), () -> runs[0]++);
+    assertThat(runs[0]).isZero();
+    direct.transferTo(OutputStream.nullOutputStream());
+    assertThat(runs[0]).isEqualTo(1);
+    try (BuildContext.Streaming piped = build.stream(new RecordingLog(), () -> runs[0]++)) {
+      piped.read();
+      piped.readAllBytes();
+    }
+    assertThat(runs[0]).isEqualTo(2);
+  }
+
+  @Test
   void paxRecordLengthsCountThemselves() {
     assertThat(pax("a", "bc")).isEqualTo("7 a=bc\n");
     assertThat(pax("a", "bcde")).isEqualTo("9 a=bcde\n");

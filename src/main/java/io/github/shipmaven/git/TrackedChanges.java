@@ -37,6 +37,12 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * in a fraction of a full status.
  */
 final class TrackedChanges {
+  /**
+   * Index size from which the stat calls run on all cores. Below it they take less time than a
+   * fresh JVM needs to start the fork-join pool and its stream machinery (~10 ms).
+   */
+  static final int PARALLEL_FROM = 2_000;
+
   private TrackedChanges() {}
 
   static List<String> of(Repository repo) throws IOException, GitAPIException {
@@ -75,8 +81,17 @@ final class TrackedChanges {
         repo.getConfig()
             .getBoolean(
                 ConfigConstants.CONFIG_CORE_SECTION, ConfigConstants.CONFIG_KEY_FILEMODE, true);
+    int entries = index.getEntryCount();
     try {
-      return IntStream.range(0, index.getEntryCount())
+      if (entries < PARALLEL_FROM) {
+        for (int i = 0; i < entries; i++) {
+          if (mayDiffer(root, index.getEntry(i), indexWritten, fileMode)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      return IntStream.range(0, entries)
           .parallel()
           .anyMatch(i -> mayDiffer(root, index.getEntry(i), indexWritten, fileMode));
     } catch (UncheckedIOException e) {

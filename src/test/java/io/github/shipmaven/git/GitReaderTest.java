@@ -81,6 +81,21 @@ class GitReaderTest {
   }
 
   @Test
+  void aLargeIndexGivesTheSameAnswerOnAllCores() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      for (int i = 0; i < TrackedChanges.PARALLEL_FROM + 100; i++) {
+        Path file = dir.resolve("d" + i % 10).resolve("f" + i + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "f" + i);
+      }
+      commitAll(git, "many");
+      assertThat(new GitReader(Map.of()).read(dir).dirty()).isFalse();
+      Files.writeString(dir.resolve("d7/f1007.txt"), "changed");
+      assertThat(new GitReader(Map.of()).read(dir).changedPaths()).containsExactly("d7/f1007.txt");
+    }
+  }
+
+  @Test
   void stagedChangesAreDirty() throws Exception {
     try (Git git = repoWithOneCommit()) {
       Files.writeString(dir.resolve("new.txt"), "n");

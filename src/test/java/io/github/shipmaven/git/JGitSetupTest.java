@@ -35,7 +35,7 @@ class JGitSetupTest {
   }
 
   @Test
-  void aFreshHomeCostsNoFileSystemMeasurement() throws Exception {
+  void aFreshJvmAndHomeCostNoFileSystemMeasurementNorMessageBundle() throws Exception {
     Path repo = Files.createDirectories(dir.resolve("repo"));
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       Files.writeString(repo.resolve("a.txt"), "a");
@@ -51,6 +51,7 @@ class JGitSetupTest {
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Duser.home=" + home,
+                    "-Xlog:class+load=info:stdout",
                     "-cp",
                     System.getProperty("java.class.path"),
                     GitStepBench.class.getName(),
@@ -64,5 +65,8 @@ class JGitSetupTest {
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("branch main, dirty false");
     assertThat(home.resolve(".config/jgit/config")).doesNotExist();
+    // Registering JGit's shutdown hook would have loaded its message bundle.
+    assertThat(output).contains("org.eclipse.jgit.lib.Repository ");
+    assertThat(output).doesNotContain("org.eclipse.jgit.internal.JGitText ");
   }
 }

@@ -160,20 +160,20 @@ public class BuildMojo extends AbstractShipMojo {
       allLabels.putAll(labels);
     }
     List<String> references = plan.references();
-    String imageId =
-        new ImageBuilder(docker(), log)
-            .build(
-                new ImageBuilder.Request(
-                    contextDirectory.toPath(),
-                    dockerfile.toPath(),
-                    references,
-                    buildArgs == null ? Map.of() : buildArgs,
-                    allLabels,
-                    target,
-                    platform,
-                    pull,
-                    noCache,
-                    pullLogins()));
+    ImageBuilder.Request request =
+        new ImageBuilder.Request(
+            contextDirectory.toPath(),
+            dockerfile.toPath(),
+            references,
+            buildArgs == null ? Map.of() : buildArgs,
+            allLabels,
+            target,
+            platform,
+            pull,
+            noCache,
+            pullLogins());
+    // Only now wait for the daemon connection, made meanwhile on its own thread.
+    String imageId = new ImageBuilder(docker(), log).build(request);
     ImageRecord.start(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

@@ -12,6 +12,7 @@ import io.github.shipmaven.registry.DockerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -55,8 +56,7 @@ public final class DockerConnector {
         continue;
       }
       DefaultDockerClientConfig config = config(candidate);
-      DockerSocketClient transport =
-          new DockerSocketClient(config.getDockerHost(), tls(candidate, config));
+      DockerSocketClient transport = new DockerSocketClient(config.getDockerHost(), tls(candidate));
       String api;
       try {
         api = transport.ping();
@@ -161,34 +161,30 @@ public final class DockerConnector {
     return new Candidate(label + " '" + name + "'", host, hasTls, hasTls ? tls.toString() : null);
   }
 
+  /** docker-java's view of the daemon; TLS is the transport's alone (see {@link DockerTls}). */
   private DefaultDockerClientConfig config(Candidate candidate) {
-    DefaultDockerClientConfig.Builder builder =
-        new DefaultDockerClientConfig.Builder()
-            .withDockerHost(candidate.host())
-            .withDockerTlsVerify(candidate.tls())
-            // An empty config dir: docker-java would otherwise send every stored password to the
-            // daemon on each build. Logins are passed explicitly, per registry.
-            .withDockerConfig(home.resolve(".ship-maven-plugin-no-docker-config").toString())
-            // Unversioned API paths: the daemon's own version, never one it refuses.
-            .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION);
-    if (candidate.certPath() != null) {
-      builder.withDockerCertPath(candidate.certPath());
-    }
-    return builder.build();
+    return new DefaultDockerClientConfig.Builder()
+        .withDockerHost(candidate.host())
+        // An empty config dir: docker-java would otherwise send every stored password to the
+        // daemon on each build. Logins are passed explicitly, per registry.
+        .withDockerConfig(home.resolve(".ship-maven-plugin-no-docker-config").toString())
+        // Unversioned API paths: the daemon's own version, never one it refuses.
+        .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
+        .build();
   }
 
-  private static SSLContext tls(Candidate candidate, DefaultDockerClientConfig config) {
+  private static SSLContext tls(Candidate candidate) {
     if (!candidate.tls()) {
       return null;
     }
     try {
-      return config.getSSLConfig().getSSLContext();
-    } catch (GeneralSecurityException e) {
+      return DockerTls.context(Path.of(candidate.certPath()));
+    } catch (IOException | GeneralSecurityException e) {
       throw ShipException.config(
           "The TLS certificates in "
               + candidate.certPath()
               + " cannot be used ("
-              + e.getMessage()
+              + (e instanceof NoSuchFileException ? "no " + e.getMessage() : e.getMessage())
               + "): check DOCKER_CERT_PATH.");
     }
   }

@@ -137,6 +137,24 @@ class DockerConnectorTest {
   }
 
   @Test
+  void missingTlsFilesAreOneLineNamingDockerCertPath() throws Exception {
+    Path certs = Files.createDirectories(home.resolve("certs"));
+    Map<String, String> env =
+        Map.of(
+            "DOCKER_HOST", "tcp://127.0.0.1:1",
+            "DOCKER_TLS_VERIFY", "1",
+            "DOCKER_CERT_PATH", certs.toString());
+    assertThatThrownBy(() -> new DockerConnector(env, home, ShipLog.NONE).connect(null))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "The TLS certificates in "
+                + certs
+                + " cannot be used (no "
+                + certs.resolve("ca.pem")
+                + "): check DOCKER_CERT_PATH.");
+  }
+
+  @Test
   void anUnknownContextIsAClearError() {
     assertThatThrownBy(
             () ->

@@ -4,12 +4,12 @@
 #   - mvn ship:build                       (this plugin),
 #   - mvn validate && docker build         (the CLI pair it replaces, same labels),
 #   - mvn docker:build                     (fabric8 docker-maven-plugin, from Maven Central),
-# RUNS times each (default 7: timings here drift 10-20% between runs); prints medians and ratios,
+# RUNS times each (default 9: timings here drift 10-30% between runs); prints medians and ratios,
 # then the ship:build run under -Xmx128m to show the heap does not grow with the context. Needs the
 # stack of .ci/stack.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${1:-7}
+runs=${1:-9}
 project=/tmp/ship-bench-context
 fabric8=io.fabric8:docker-maven-plugin:0.48.1
 

@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A small HTTP/1.1 transport for docker-java over a unix socket or TCP (with TLS), one connection a
@@ -113,7 +115,15 @@ final class DockerSocketClient implements DockerHttpClient {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress(host.getHost(), host.getPort()), CONNECT_TIMEOUT_MILLIS);
     if (tls != null) {
-      socket = tls.getSocketFactory().createSocket(socket, host.getHost(), host.getPort(), true);
+      SSLSocket secured =
+          (SSLSocket)
+              tls.getSocketFactory().createSocket(socket, host.getHost(), host.getPort(), true);
+      // As the docker CLI does: the daemon's certificate must name the host dialled, not merely
+      // be signed by the CA.
+      SSLParameters parameters = secured.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      secured.setSSLParameters(parameters);
+      socket = secured;
     }
     return new Connection(
         new BufferedInputStream(socket.getInputStream()), socket.getOutputStream(), null, socket);

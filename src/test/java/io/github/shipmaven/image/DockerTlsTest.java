@@ -9,6 +9,7 @@ import java.io.FileInputStream;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,8 +42,9 @@ class DockerTlsTest {
   @TempDir Path dir;
 
   /** A key pair and self-signed certificate made by the JDK's keytool, as a PKCS12 store. */
-  private KeyStore keytool(String... keyAlgorithm) throws Exception {
-    Path store = dir.resolve("store-" + keyAlgorithm[1] + ".p12");
+  private KeyStore keytool(String... options) throws Exception {
+    Path store = Files.createTempFile(dir, "store", ".p12");
+    Files.delete(store);
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -60,7 +62,7 @@ class DockerTlsTest {
                 "PKCS12",
                 "-storepass",
                 "changeit"));
-    command.addAll(List.of(keyAlgorithm));
+    command.addAll(List.of(options));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -124,15 +126,9 @@ class DockerTlsTest {
   void theContextShowsTheClientCertificateToADaemonThatAsksForIt() throws Exception {
     KeyStore keys = keytool("-keyalg", "RSA", "-keysize", "2048");
     Path certs = certDir(keys, "RSA PRIVATE KEY", pkcs1((RSAPrivateCrtKey) key(keys)));
-    SSLContext daemon = SSLContext.getInstance("TLS");
-    KeyManagerFactory daemonKeys = KeyManagerFactory.getInstance("PKIX");
-    daemonKeys.init(keys, PASSWORD);
-    TrustManagerFactory daemonTrust = TrustManagerFactory.getInstance("PKIX");
-    daemonTrust.init(keys);
-    daemon.init(daemonKeys.getKeyManagers(), daemonTrust.getTrustManagers(), null);
     try (SSLServerSocket server =
         (SSLServerSocket)
-            daemon
+            serverContext(keys)
                 .getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       server.setNeedClientAuth(true);
@@ -155,6 +151,62 @@ class DockerTlsTest {
       }
       assertThat(seen.get(30, TimeUnit.SECONDS)).containsExactly(keys.getCertificate("docker"));
     }
+  }
+
+  @Test
+  void theDaemonsCertificateMustNameTheHostDialled() throws Exception {
+    KeyStore named = keytool("-keyalg", "RSA", "-keysize", "2048", "-ext", "SAN=ip:127.0.0.1");
+    assertThat(ping(named)).isEqualTo("1.41");
+    KeyStore unnamed = keytool("-keyalg", "RSA", "-keysize", "2048");
+    assertThatThrownBy(() -> ping(unnamed))
+        .hasRootCauseInstanceOf(java.security.cert.CertificateException.class)
+        .rootCause()
+        .hasMessageContaining("subject alternative names");
+  }
+
+  /** Pings a one-shot TLS daemon whose certificate (also the client's, and the CA) is in keys. */
+  private String ping(KeyStore keys) throws Exception {
+    Path certs = certDir(keys, "PRIVATE KEY", key(keys).getEncoded());
+    try (SSLServerSocket server =
+        (SSLServerSocket)
+            serverContext(keys)
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      server.setNeedClientAuth(true);
+      CompletableFuture.runAsync(
+          () -> {
+            try (SSLSocket accepted = (SSLSocket) server.accept()) {
+              InputStream in = accepted.getInputStream();
+              for (int matched = 0; matched < 4; ) { // to the blank line after the head
+                int b = in.read();
+                if (b < 0) {
+                  return;
+                }
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+              }
+              accepted
+                  .getOutputStream()
+                  .write(
+                      "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK"
+                          .getBytes(StandardCharsets.US_ASCII));
+            } catch (Exception e) {
+              // the client refused the certificate
+            }
+          });
+      return new DockerSocketClient(
+              URI.create("tcp://127.0.0.1:" + server.getLocalPort()), DockerTls.context(certs))
+          .ping();
+    }
+  }
+
+  private static SSLContext serverContext(KeyStore keys) throws Exception {
+    SSLContext daemon = SSLContext.getInstance("TLS");
+    KeyManagerFactory daemonKeys = KeyManagerFactory.getInstance("PKIX");
+    daemonKeys.init(keys, PASSWORD);
+    TrustManagerFactory daemonTrust = TrustManagerFactory.getInstance("PKIX");
+    daemonTrust.init(keys);
+    daemon.init(daemonKeys.getKeyManagers(), daemonTrust.getTrustManagers(), null);
+    return daemon;
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ class DockerTlsTest {
     assertThat(ping(named)).isEqualTo("1.41");
     KeyStore unnamed = keytool("-keyalg", "RSA", "-keysize", "2048");
     assertThatThrownBy(() -> ping(unnamed))
-        .hasRootCauseInstanceOf(java.security.cert.CertificateException.class)
+        .hasRootCauseInstanceOf(CertificateException.class)
         .rootCause()
         .hasMessageContaining("subject alternative names");
   }

@@ -9,6 +9,9 @@ import java.nio.channels.FileChannel;
  * context is uploaded.
  */
 interface FileSink {
-  /** Sends the first {@code count} bytes of {@code file}; fails if the file has fewer. */
+  /**
+   * Sends the first {@code count} bytes of {@code file}; an {@link java.io.EOFException} if it has
+   * fewer.
+   */
   void transferFrom(FileChannel file, long count) throws IOException;
 }

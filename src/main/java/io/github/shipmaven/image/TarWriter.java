@@ -1,6 +1,7 @@
 package io.github.shipmaven.image;
 
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -54,13 +55,15 @@ final class TarWriter {
     writeHeader(entry);
     try (FileChannel channel = FileChannel.open(file)) {
       if (channel.size() < size) {
-        throw new IOException(file + " shrank while the build context was sent");
+        throw new EOFException();
       }
       if (sink != null) {
         sink.transferFrom(channel, size);
       } else {
-        copy(channel, size, file);
+        copy(channel, size);
       }
+    } catch (EOFException e) { // before or while it is sent, by either path
+      throw new IOException(file + " shrank while the build context was sent", e);
     }
     out.write(ZEROS, 0, (int) ((BLOCK - size % BLOCK) % BLOCK));
   }
@@ -132,7 +135,7 @@ final class TarWriter {
     return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private void copy(FileChannel channel, long size, Path file) throws IOException {
+  private void copy(FileChannel channel, long size) throws IOException {
     if (copyBuffer == null) {
       copyBuffer = new byte[256 * 1024];
     }
@@ -141,7 +144,7 @@ final class TarWriter {
       buffer.clear().limit((int) Math.min(copyBuffer.length, left));
       int n = channel.read(buffer);
       if (n < 0) {
-        throw new IOException(file + " shrank while the build context was sent");
+        throw new EOFException();
       }
       out.write(copyBuffer, 0, n);
       left -= n;

@@ -14,6 +14,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -72,7 +73,7 @@ public final class GitReader {
           branch == null ? "none (detached HEAD, no CI branch variable)" : branch.source(),
           !changed.isEmpty(),
           changed.stream().limit(CHANGED_PATHS_SHOWN).toList(),
-          exactTag(repo, walk, head),
+          exactTag(repo, head),
           remoteUrl(repo),
           commit.getCommitterIdent().getWhenAsInstant());
     } catch (IOException | GitAPIException e) {
@@ -91,10 +92,15 @@ public final class GitReader {
     return CiBranch.detect(env).orElse(null);
   }
 
-  private static String exactTag(Repository repo, RevWalk walk, ObjectId head) throws IOException {
+  private static String exactTag(Repository repo, ObjectId head) throws IOException {
+    RefDatabase refs = repo.getRefDatabase();
     TreeSet<String> tags = new TreeSet<>();
-    for (Ref ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
-      ObjectId target = walk.peel(walk.parseAny(ref.getObjectId()));
+    for (Ref ref : refs.getRefsByPrefix(Constants.R_TAGS)) {
+      // A clone's packed-refs carry each tag's peeled commit: thousands of annotated tags are then
+      // compared without reading one tag object. Loose tags are peeled by reading theirs.
+      Ref peeled = ref.isPeeled() ? ref : refs.peel(ref);
+      ObjectId target =
+          peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
       if (head.equals(target)) {
         tags.add(Repository.shortenRefName(ref.getName()));
       }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,21 @@ class GitReaderTest {
       Files.writeString(dir.resolve("b.txt"), "b");
       commitAll(git, "second");
       assertThat(new GitReader(Map.of()).read(dir).gitTag()).isNull();
+    }
+  }
+
+  @Test
+  void findsATagInPackedRefsWithoutReadingTagObjects() throws Exception {
+    try (Git git = repoWithOneCommit()) {
+      Ref annotated =
+          git.tag().setName("v2.0.0").setAnnotated(true).setMessage("v2").setSigned(false).call();
+      git.tag().setName("v1.0.0").setAnnotated(false).call();
+      git.packRefs().setAll(true).call();
+      // Without its tag object, v2.0.0 can only be matched through packed-refs' peeled line.
+      String tagObject = annotated.getObjectId().name();
+      Files.delete(
+          dir.resolve(".git/objects/" + tagObject.substring(0, 2) + "/" + tagObject.substring(2)));
+      assertThat(new GitReader(Map.of()).read(dir).gitTag()).isEqualTo("v2.0.0");
     }
   }
 

@@ -3,13 +3,18 @@ package io.github.shipmaven.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.core.SSLConfig;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.DockerConfig;
 import java.io.IOException;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +38,7 @@ public final class DockerConnector {
   /** The oldest Engine API whose build and push this plugin uses (Docker 1.12). */
   static final String MINIMUM_API = "1.24";
 
-  private record Candidate(String label, String host, boolean tls, String certPath) {}
+  private record Candidate(String label, URI host, boolean tls, String certPath) {}
 
   private final Map<String, String> env;
   private final Path home;
@@ -50,13 +55,12 @@ public final class DockerConnector {
     List<String> failures = new ArrayList<>();
     for (Candidate candidate : candidates(hostParameter)) {
       String where = candidate.host() + " (" + candidate.label() + ")";
-      if (candidate.host().startsWith("unix://")
-          && !Files.exists(Path.of(candidate.host().substring("unix://".length())))) {
+      if (candidate.host().getScheme().equals("unix")
+          && !Files.exists(Path.of(candidate.host().getPath()))) {
         failures.add(where + ": no such socket");
         continue;
       }
-      DefaultDockerClientConfig config = config(candidate);
-      DockerSocketClient transport = new DockerSocketClient(config.getDockerHost(), tls(candidate));
+      DockerSocketClient transport = new DockerSocketClient(candidate.host(), tls(candidate));
       String api;
       try {
         api = transport.ping();
@@ -64,7 +68,8 @@ public final class DockerConnector {
         failures.add(where + ": " + rootMessage(e));
         continue;
       }
-      DockerClient client = DockerClientImpl.getInstance(config, transport);
+      DockerClient client =
+          DockerClientImpl.getInstance(new ClientConfig(candidate.host()), transport);
       if (api == null) {
         api = client.versionCmd().exec().getApiVersion(); // daemons before API 1.25 do not ping it
       }
@@ -94,37 +99,32 @@ public final class DockerConnector {
             && !env.get("DOCKER_TLS_VERIFY").equals("0");
     String certPath = env.getOrDefault("DOCKER_CERT_PATH", home.resolve(".docker").toString());
     if (hostParameter != null && !hostParameter.isBlank()) {
-      return List.of(new Candidate("<dockerHost>", hostParameter.trim(), tls, certPath));
+      URI host = DockerHost.parse(hostParameter, "<dockerHost> (ship.docker.host)");
+      return List.of(new Candidate("<dockerHost>", host, tls, certPath));
     }
     String dockerHost = env.getOrDefault("DOCKER_HOST", "");
     if (!dockerHost.isBlank()) {
-      return List.of(new Candidate("DOCKER_HOST", dockerHost.trim(), tls, certPath));
+      return List.of(
+          new Candidate("DOCKER_HOST", DockerHost.parse(dockerHost, "DOCKER_HOST"), tls, certPath));
     }
     Candidate context = context();
     if (context != null) {
       return List.of(context);
     }
     List<Candidate> sockets = new ArrayList<>();
-    sockets.add(new Candidate("default socket", "unix:///var/run/docker.sock", false, null));
+    sockets.add(socket("default socket", Path.of(DockerHost.DEFAULT_SOCKET)));
     sockets.add(
-        new Candidate(
-            "Docker Desktop / rootless socket",
-            "unix://" + home.resolve(".docker/run/docker.sock"),
-            false,
-            null));
+        socket("Docker Desktop / rootless socket", home.resolve(".docker/run/docker.sock")));
     String runtimeDir = env.getOrDefault("XDG_RUNTIME_DIR", "");
     if (!runtimeDir.isBlank()) {
-      sockets.add(
-          new Candidate(
-              "XDG_RUNTIME_DIR", "unix://" + Path.of(runtimeDir, "docker.sock"), false, null));
-      sockets.add(
-          new Candidate(
-              "podman socket",
-              "unix://" + Path.of(runtimeDir, "podman", "podman.sock"),
-              false,
-              null));
+      sockets.add(socket("XDG_RUNTIME_DIR", Path.of(runtimeDir, "docker.sock")));
+      sockets.add(socket("podman socket", Path.of(runtimeDir, "podman", "podman.sock")));
     }
     return sockets;
+  }
+
+  private static Candidate socket(String label, Path path) {
+    return new Candidate(label, DockerHost.parse("unix://" + path, label), false, null);
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */
@@ -158,19 +158,62 @@ public final class DockerConnector {
     }
     Path tls = contexts.resolve("tls").resolve(id).resolve("docker");
     boolean hasTls = Files.isDirectory(tls) && !endpoint.path("SkipTLSVerify").asBoolean(false);
-    return new Candidate(label + " '" + name + "'", host, hasTls, hasTls ? tls.toString() : null);
+    String where = label + " '" + name + "'";
+    return new Candidate(
+        where, DockerHost.parse(host, where), hasTls, hasTls ? tls.toString() : null);
   }
 
-  /** docker-java's view of the daemon; TLS is the transport's alone (see {@link DockerTls}). */
-  private DefaultDockerClientConfig config(Candidate candidate) {
-    return new DefaultDockerClientConfig.Builder()
-        .withDockerHost(candidate.host())
-        // An empty config dir: docker-java would otherwise send every stored password to the
-        // daemon on each build. Logins are passed explicitly, per registry.
-        .withDockerConfig(home.resolve(".ship-maven-plugin-no-docker-config").toString())
-        // Unversioned API paths: the daemon's own version, never one it refuses.
-        .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
-        .build();
+  /**
+   * docker-java's view of the daemon: its address; unversioned API paths, so the daemon's own
+   * version, never one it refuses; and no stored logins, which docker-java would otherwise read
+   * from config.json and send to the daemon with every build (logins are passed per registry). TLS
+   * is the transport's alone (see {@link DockerTls}).
+   */
+  private record ClientConfig(URI host) implements DockerClientConfig {
+    @Override
+    public URI getDockerHost() {
+      return host;
+    }
+
+    @Override
+    public RemoteApiVersion getApiVersion() {
+      return RemoteApiVersion.UNKNOWN_VERSION;
+    }
+
+    @Override
+    public String getRegistryUsername() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryPassword() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryEmail() {
+      return null;
+    }
+
+    @Override
+    public String getRegistryUrl() {
+      return null;
+    }
+
+    @Override
+    public AuthConfig effectiveAuthConfig(String imageName) {
+      return null;
+    }
+
+    @Override
+    public AuthConfigurations getAuthConfigurations() {
+      return new AuthConfigurations();
+    }
+
+    @Override
+    public SSLConfig getSSLConfig() {
+      return null;
+    }
   }
 
   private static SSLContext tls(Candidate candidate) {
@@ -216,6 +259,9 @@ public final class DockerConnector {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
+    }
+    if (t instanceof UnknownHostException) {
+      return "unknown host " + t.getMessage();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }

@@ -114,6 +114,28 @@ class DockerConnectorTest {
   }
 
   @Test
+  void aTcpHostWithoutAPortIsTriedOnDockersDefaultPort() {
+    assertThatThrownBy(
+            () ->
+                new DockerConnector(Map.of("DOCKER_HOST", "tcp://127.0.0.1"), home, ShipLog.NONE)
+                    .connect(null))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("tried tcp://127.0.0.1:2375 (DOCKER_HOST): ");
+  }
+
+  @Test
+  void anSshHostIsAConfigurationErrorNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                new DockerConnector(
+                        Map.of("DOCKER_HOST", "ssh://deploy@build-host"), home, ShipLog.NONE)
+                    .connect(null))
+        .isInstanceOfSatisfying(
+            ShipException.class, e -> assertThat(e.kind()).isEqualTo(ShipException.Kind.CONFIG))
+        .hasMessageStartingWith("DOCKER_HOST is ssh://deploy@build-host, but ship-maven-plugin");
+  }
+
+  @Test
   void theCurrentContextOfConfigJsonIsUsed() throws Exception {
     Path socket = fakeDaemon("1.41");
     context("ci", "unix://" + socket);

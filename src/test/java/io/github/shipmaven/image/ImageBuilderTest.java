@@ -7,6 +7,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.ByteArrayOutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +35,7 @@ class ImageBuilderTest {
   @TempDir Path dir;
   ServerSocketChannel daemon;
   final List<String> requests = new CopyOnWriteArrayList<>();
+  final List<String> heads = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -74,6 +77,7 @@ class ImageBuilderTest {
         }
         String requestLine = head.substring(0, head.indexOf("\r\n"));
         requests.add(requestLine);
+        heads.add(head.substring(0, head.indexOf("\r\n\r\n")));
         String body =
             requestLine.contains("/build")
                 ? buildLines
@@ -95,6 +99,10 @@ class ImageBuilderTest {
   }
 
   ImageBuilder.Request request() throws Exception {
+    return request(Map.of());
+  }
+
+  ImageBuilder.Request request(Map<String, RegistryCredentials> pullLogins) throws Exception {
     Path context = Files.createDirectories(dir.resolve("app"));
     Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
     return new ImageBuilder.Request(
@@ -107,7 +115,41 @@ class ImageBuilderTest {
         null,
         false,
         false,
-        Map.of());
+        pullLogins);
+  }
+
+  @Test
+  void onlyThePullLoginsGoToTheDaemonNeverTheStoredOnes() throws Exception {
+    // A docker login the user made: docker-java would send it with every build if it read it.
+    Files.createDirectories(dir.resolve(".docker"));
+    Files.writeString(
+        dir.resolve(".docker/config.json"),
+        "{\"auths\":{\"stored.example\":{\"auth\":\"dTpTdG9yZWQtQ2FuYXJ5\"}}}");
+    String built = "{\"aux\":{\"ID\":\"" + FULL_ID + "\"}}\n";
+    try (DockerClient docker = daemon(built)) {
+      new ImageBuilder(docker, ShipLog.NONE).build(request());
+      new ImageBuilder(docker, ShipLog.NONE)
+          .build(
+              request(
+                  Map.of(
+                      "pull.example",
+                      new RegistryCredentials("puller", "Pull-Canary", false, "test"))));
+    }
+    List<String> builds = heads.stream().filter(h -> h.startsWith("POST /build")).toList();
+    assertThat(builds).hasSize(2);
+    assertThat(builds.get(0)).doesNotContainIgnoringCase("X-Registry-Config");
+    String sent =
+        builds
+            .get(1)
+            .lines()
+            .filter(h -> h.startsWith("X-Registry-Config: "))
+            .findFirst()
+            .orElseThrow();
+    String configs =
+        new String(
+            Base64.getUrlDecoder().decode(sent.substring("X-Registry-Config: ".length())),
+            StandardCharsets.UTF_8);
+    assertThat(configs).contains("pull.example", "Pull-Canary").doesNotContain("stored.example");
   }
 
   @Test

@@ -124,7 +124,8 @@ public final class DockerConnector {
   }
 
   private static Candidate socket(String label, Path path) {
-    return new Candidate(label, DockerHost.parse("unix://" + path, label), false, null);
+    return new Candidate(
+        label, DockerHost.parse("unix://" + path.toAbsolutePath(), label), false, null);
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */

@@ -65,16 +65,33 @@ final class DockerHost {
     if (name.isEmpty()) {
       name = "localhost";
     }
+    boolean ipv6 = name.startsWith("[") && name.endsWith("]");
     try {
       int number = port.isEmpty() ? DEFAULT_TCP_PORT : Integer.parseInt(port);
-      URI uri = new URI("tcp", null, name, number, null, null, null);
-      if (number < 1 || number > 65_535 || uri.getHost() == null || name.contains("/")) {
+      // Names as DNS and /etc/hosts take them, '_' included (a compose service's), which Java's
+      // URI does not count as a host: hostName and port below read them back.
+      URI uri = new URI("tcp://" + name + ":" + number);
+      if (number < 1
+          || number > 65_535
+          || (ipv6 ? uri.getHost() == null : !name.matches("[A-Za-z0-9._-]+"))) {
         throw invalid(value, setting);
       }
       return uri;
     } catch (NumberFormatException | URISyntaxException e) {
       throw invalid(value, setting);
     }
+  }
+
+  /** The host to dial in a URI from {@link #parse}: a name, an IPv4 or a bracketed IPv6 address. */
+  static String hostName(URI tcp) {
+    String authority = tcp.getRawAuthority();
+    return authority.substring(0, authority.lastIndexOf(':'));
+  }
+
+  /** The port in a URI from {@link #parse}. */
+  static int port(URI tcp) {
+    String authority = tcp.getRawAuthority();
+    return Integer.parseInt(authority.substring(authority.lastIndexOf(':') + 1));
   }
 
   private static ShipException invalid(String value, String setting) {

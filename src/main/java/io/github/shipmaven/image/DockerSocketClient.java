@@ -113,11 +113,11 @@ final class DockerSocketClient implements DockerHttpClient {
           channel);
     }
     Socket socket = new Socket();
-    socket.connect(new InetSocketAddress(host.getHost(), host.getPort()), CONNECT_TIMEOUT_MILLIS);
+    String name = DockerHost.hostName(host);
+    int port = DockerHost.port(host);
+    socket.connect(new InetSocketAddress(name, port), CONNECT_TIMEOUT_MILLIS);
     if (tls != null) {
-      SSLSocket secured =
-          (SSLSocket)
-              tls.getSocketFactory().createSocket(socket, host.getHost(), host.getPort(), true);
+      SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, name, port, true);
       // As the docker CLI does: the daemon's certificate must name the host dialled, not merely
       // be signed by the CA.
       SSLParameters parameters = secured.getSSLParameters();

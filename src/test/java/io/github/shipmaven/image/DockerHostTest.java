@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.ShipException;
+import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,9 +25,22 @@ class DockerHostTest {
     "tcp://[::1], tcp://[::1]:2375",
     "tcp://[::1]:2376, tcp://[::1]:2376",
     "'  tcp://docker.internal:2376  ', tcp://docker.internal:2376",
+    "tcp://docker_dind:2376, tcp://docker_dind:2376",
   })
   void readsAddressesAsTheCliDoes(String value, String expected) {
     assertThat(DockerHost.parse(value, "DOCKER_HOST")).hasToString(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "tcp://127.0.0.1:2376, 127.0.0.1, 2376",
+    "tcp://docker_dind, docker_dind, 2375",
+    "tcp://[::1]:2376, [::1], 2376",
+  })
+  void theHostAndPortToDialAreReadBack(String value, String host, int port) {
+    URI uri = DockerHost.parse(value, "DOCKER_HOST");
+    assertThat(DockerHost.hostName(uri)).isEqualTo(host);
+    assertThat(DockerHost.port(uri)).isEqualTo(port);
   }
 
   @ParameterizedTest
@@ -48,6 +62,8 @@ class DockerHostTest {
         "tcp://127.0.0.1:99999",
         "tcp://127.0.0.1:http",
         "tcp://127.0.0.1:2375/v1.41",
+        "tcp://user@127.0.0.1:2375",
+        "tcp://[::1:2375",
         "unix://docker.sock",
       })
   void otherAddressesAreOneLineNamingTheSetting(String value) {

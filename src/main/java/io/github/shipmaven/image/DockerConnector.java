@@ -54,7 +54,7 @@ public final class DockerConnector {
   public DockerClient connect(String hostParameter) {
     List<String> failures = new ArrayList<>();
     for (Candidate candidate : candidates(hostParameter)) {
-      String where = candidate.host() + " (" + candidate.label() + ")";
+      String where = shown(candidate.host()) + " (" + candidate.label() + ")";
       if (candidate.host().getScheme().equals("unix")
           && !Files.exists(Path.of(candidate.host().getPath()))) {
         failures.add(where + ": no such socket");
@@ -126,6 +126,11 @@ public final class DockerConnector {
   private static Candidate socket(String label, Path path) {
     return new Candidate(
         label, DockerHost.parse("unix://" + path.toAbsolutePath(), label), false, null);
+  }
+
+  /** An address as it was written: a socket path unescaped, where the URI escapes it. */
+  private static String shown(URI host) {
+    return host.getScheme().equals("unix") ? "unix://" + host.getPath() : host.toString();
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */

@@ -114,6 +114,16 @@ class DockerConnectorTest {
   }
 
   @Test
+  void aSocketPathIsNamedAsWritten() {
+    assertThatThrownBy(
+            () ->
+                new DockerConnector(Map.of(), home, ShipLog.NONE)
+                    .connect("unix:///nonexistent/my docker/docker.sock"))
+        .hasMessageContaining(
+            "tried unix:///nonexistent/my docker/docker.sock (<dockerHost>): no such socket");
+  }
+
+  @Test
   void aTcpHostWithoutAPortIsTriedOnDockersDefaultPort() {
     assertThatThrownBy(
             () ->

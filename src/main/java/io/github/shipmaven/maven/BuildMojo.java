@@ -1,11 +1,11 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.core.ImageRecord;
+import io.github.shipmaven.context.BaseImages;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.image.BaseImages;
-import io.github.shipmaven.image.ImageBuilder;
+import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.image.OciLabels;
+import io.github.shipmaven.plan.ImageRecord;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.File;

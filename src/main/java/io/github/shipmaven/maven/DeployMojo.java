@@ -1,10 +1,10 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.core.ImageRecord;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
+import io.github.shipmaven.plan.ImageRecord;
 import io.github.shipmaven.render.DeployHook;
 import io.github.shipmaven.render.RenderClient;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.core.ImageRecord;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
-import io.github.shipmaven.image.ImagePusher;
+import io.github.shipmaven.docker.ImagePusher;
+import io.github.shipmaven.plan.ImageRecord;
 import io.github.shipmaven.registry.RegistryCredentials;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;

@@ -1,8 +1,9 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.github.shipmaven.context.BuildContext;
 import io.github.shipmaven.core.ShipLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -158,6 +159,26 @@ class DockerSocketClientTest {
         assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8))
             .isEqualTo("nope");
       }
+    }
+  }
+
+  @Test
+  void theChannelSinkSendsTheSameBytesAsAStream() throws Exception {
+    Path context = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY . /\n");
+    Files.write(context.resolve("data.bin"), new byte[300_000]);
+    Files.writeString(context.resolve("empty.txt"), "");
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    BuildContext.of(context, context.resolve("Dockerfile")).write(plain);
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    DockerSocketClient.ChunkedOutputStream chunks =
+        new DockerSocketClient.ChunkedChannelOutputStream(
+            wire, java.nio.channels.Channels.newChannel(wire));
+    BuildContext.of(context, context.resolve("Dockerfile")).write(chunks);
+    chunks.finish();
+    try (InputStream in =
+        new DockerSocketClient.ChunkedInputStream(new ByteArrayInputStream(wire.toByteArray()))) {
+      assertThat(in.readAllBytes()).isEqualTo(plain.toByteArray());
     }
   }
 }

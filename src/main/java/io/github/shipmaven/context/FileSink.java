@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.context;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,7 +8,7 @@ import java.nio.channels.FileChannel;
  * instead of copying them through the heap, which leaves the CPU to the daemon while the build
  * context is uploaded.
  */
-interface FileSink {
+public interface FileSink {
   /**
    * Sends the first {@code count} bytes of {@code file}; an {@link java.io.EOFException} if it has
    * fewer.

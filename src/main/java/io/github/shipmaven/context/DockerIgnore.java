@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.context;
 
 import io.github.shipmaven.core.ShipException;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.context;
 
 import java.io.BufferedOutputStream;
 import java.io.EOFException;

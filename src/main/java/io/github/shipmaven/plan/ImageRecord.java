@@ -1,8 +1,9 @@
-package io.github.shipmaven.core;
+package io.github.shipmaven.plan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.git.GitFacts;
 import java.io.IOException;
 import java.nio.file.Files;

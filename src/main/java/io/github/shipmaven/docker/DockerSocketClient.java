@@ -1,6 +1,7 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.github.shipmaven.context.FileSink;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

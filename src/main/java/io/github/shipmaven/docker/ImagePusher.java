@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.PushImageCmd;
@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.PushResponseItem;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
+import io.github.shipmaven.image.ImageReference;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,9 +7,7 @@ import io.github.shipmaven.core.RecordingLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,19 +49,6 @@ class BuildContextTest {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     BuildContext.of(context, context.resolve("Dockerfile")).write(tar);
     return tar.toByteArray();
-  }
-
-  /** The same context through the transport's chunked sink, files sent by channel, decoded. */
-  private byte[] tarThroughTheSink() throws IOException {
-    ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    DockerSocketClient.ChunkedOutputStream chunks =
-        new DockerSocketClient.ChunkedChannelOutputStream(wire, Channels.newChannel(wire));
-    BuildContext.of(context, context.resolve("Dockerfile")).write(chunks);
-    chunks.finish();
-    try (InputStream in =
-        new DockerSocketClient.ChunkedInputStream(new ByteArrayInputStream(wire.toByteArray()))) {
-      return in.readAllBytes();
-    }
   }
 
   private static Map<String, TarArchiveEntry> entries(byte[] tar, Map<String, String> contents)
@@ -110,11 +95,6 @@ class BuildContextTest {
               assertThat(e.getLongUserId()).isZero();
               assertThat(e.getLongGroupId()).isZero();
             });
-  }
-
-  @Test
-  void theSinkSendsTheSameBytesAsTheStream() throws IOException {
-    assertThat(tarThroughTheSink()).isEqualTo(tarThroughAStream());
   }
 
   @Test

@@ -1,5 +1,6 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.context;
 
+import io.github.shipmaven.image.ImageReference;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import com.github.dockerjava.api.model.ResponseItem;
 import io.github.shipmaven.core.ShipLog;

@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import io.github.shipmaven.core.ShipException;
 import java.net.URI;

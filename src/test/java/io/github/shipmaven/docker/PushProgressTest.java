@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

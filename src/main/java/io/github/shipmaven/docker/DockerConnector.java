@@ -1,4 +1,4 @@
-package io.github.shipmaven.image;
+package io.github.shipmaven.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

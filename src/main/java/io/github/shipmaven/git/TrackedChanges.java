@@ -1,26 +1,16 @@
 package io.github.shipmaven.git;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.dircache.DirCacheTree;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -31,26 +21,29 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 /**
  * The tracked paths with uncommitted changes, staged or not; untracked and ignored files do not
  * count. A clean tree is proven the way git proves it: the index matches HEAD's tree (subtrees with
- * equal ids are skipped), and every index entry's stat data matches its file. Only when something
- * looks changed (or is racily clean) does JGit's full status, which reads contents and walks every
- * directory including untracked ones, give the exact list: a 100,000-file checkout is proven clean
- * in a fraction of a full status.
+ * equal ids are skipped), and every index entry's stat data matches its file by git's rules, with
+ * the content compared where the stat data cannot tell ({@link WorkTreeChanges}). Only when
+ * something changed does JGit's full status, which walks every directory including untracked ones,
+ * give the exact list, with the changes only git's stat fields reveal added: a 100,000-file
+ * checkout is proven clean in a fraction of a full status.
  */
 final class TrackedChanges {
-  /**
-   * Index size from which the stat calls run on all cores. Below it they take less time than a
-   * fresh JVM needs to start the fork-join pool and its stream machinery (~10 ms).
-   */
-  static final int PARALLEL_FROM = 2_000;
-
   private TrackedChanges() {}
 
   static List<String> of(Repository repo) throws IOException, GitAPIException {
-    DirCache index = repo.readDirCache();
-    if (indexDiffersFromHead(repo, index) || workTreeMayDiffer(repo, index)) {
-      return fullStatus(repo);
+    if (!WorkTreeChanges.supported(repo.getWorkTree().toPath())) {
+      return fullStatus(repo); // no inode or ctime to compare: JGit's own mtime and size check
     }
-    return List.of();
+    DirCache index = repo.readDirCache();
+    boolean staged = indexDiffersFromHead(repo, index);
+    // JGit compares mtime and size only: a change that only ctime or inode reveals is added here.
+    Set<String> unstaged = WorkTreeChanges.of(repo, index);
+    if (!staged && unstaged.isEmpty()) {
+      return List.of();
+    }
+    TreeSet<String> paths = new TreeSet<>(fullStatus(repo));
+    paths.addAll(unstaged);
+    return List.copyOf(paths);
   }
 
   private static boolean indexDiffersFromHead(Repository repo, DirCache index) throws IOException {
@@ -72,64 +65,6 @@ final class TrackedChanges {
       }
       return false;
     }
-  }
-
-  private static boolean workTreeMayDiffer(Repository repo, DirCache index) throws IOException {
-    Path root = repo.getWorkTree().toPath();
-    Instant indexWritten = Files.getLastModifiedTime(repo.getIndexFile().toPath()).toInstant();
-    boolean fileMode =
-        repo.getConfig()
-            .getBoolean(
-                ConfigConstants.CONFIG_CORE_SECTION, ConfigConstants.CONFIG_KEY_FILEMODE, true);
-    int entries = index.getEntryCount();
-    try {
-      if (entries < PARALLEL_FROM) {
-        for (int i = 0; i < entries; i++) {
-          if (mayDiffer(root, index.getEntry(i), indexWritten, fileMode)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      return IntStream.range(0, entries)
-          .parallel()
-          .anyMatch(i -> mayDiffer(root, index.getEntry(i), indexWritten, fileMode));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
-  private static boolean mayDiffer(
-      Path root, DirCacheEntry entry, Instant indexWritten, boolean fileMode) {
-    if (entry.getStage() != DirCacheEntry.STAGE_0) {
-      return true; // a conflict
-    }
-    FileMode mode = entry.getFileMode();
-    if (mode == FileMode.GITLINK || entry.isSkipWorkTree() || entry.isAssumeValid()) {
-      return false; // submodules are ignored; skip-worktree and assume-valid are git's promise
-    }
-    PosixFileAttributes stat;
-    try {
-      stat =
-          Files.readAttributes(
-              root.resolve(entry.getPathString()),
-              PosixFileAttributes.class,
-              LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Instant modified = stat.lastModifiedTime().toInstant();
-    return (mode == FileMode.SYMLINK) != stat.isSymbolicLink()
-        || stat.size() != entry.getLength()
-        || !modified.equals(entry.getLastModifiedInstant())
-        // Racily clean: written in the same tick as the index, its content must be compared.
-        || !modified.isBefore(indexWritten)
-        || (fileMode
-            && mode != FileMode.SYMLINK
-            && (mode == FileMode.EXECUTABLE_FILE)
-                != stat.permissions().contains(PosixFilePermission.OWNER_EXECUTE));
   }
 
   private static List<String> fullStatus(Repository repo) throws GitAPIException {

@@ -84,7 +84,7 @@ class GitReaderTest {
   @Test
   void aLargeIndexGivesTheSameAnswerOnAllCores() throws Exception {
     try (Git git = repoWithOneCommit()) {
-      for (int i = 0; i < TrackedChanges.PARALLEL_FROM + 100; i++) {
+      for (int i = 0; i < WorkTreeChanges.PARALLEL_FROM + 100; i++) {
         Path file = dir.resolve("d" + i % 10).resolve("f" + i + ".txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "f" + i);

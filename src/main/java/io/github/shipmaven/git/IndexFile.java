@@ -1,0 +1,155 @@
+package io.github.shipmaven.git;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.util.RawParseUtils;
+
+/**
+ * The entries of git's index file with every stat field git records for them. JGit's {@code
+ * DirCacheEntry} keeps them but exposes only mtime, size and ctime to the millisecond, not inode,
+ * uid or gid, so the file is read here a second time: versions 2, 3 and 4 as documented in git's
+ * gitformat-index(5). Extensions (cache tree, split index) are JGit's concern, read before this.
+ */
+final class IndexFile {
+  private static final int FLAGS = 60; // entry offset of the flags, after the stat data and id
+  private static final int ASSUME_VALID = 0x8000;
+  private static final int EXTENDED = 0x4000;
+  private static final int SKIP_WORKTREE = 0x4000; // in the extended flags
+  private static final int INTENT_TO_ADD = 0x2000; // in the extended flags
+
+  private IndexFile() {}
+
+  /**
+   * The stat data of a file as git's index records it: 32 bits each, seconds and sizes truncated as
+   * git truncates them. Device numbers are left out: git compares them only when built with
+   * USE_STDEV, which neither its Makefile nor its meson build sets by default.
+   */
+  record StatData(
+      int ctimeSeconds,
+      int ctimeNanos,
+      int mtimeSeconds,
+      int mtimeNanos,
+      int ino,
+      int uid,
+      int gid,
+      int size) {
+
+    /** The size as the index stores it: its low 32 bits, but never 0 for a non-empty file. */
+    static int indexSize(long size) {
+      int low = (int) size;
+      return low == 0 && size != 0 ? 0x80000000 : low;
+    }
+  }
+
+  /**
+   * One index entry.
+   *
+   * @param mode git's mode: type and permission bits ({@code 0100644}, {@code 0120000}, ...)
+   * @param stage 0, or 1 to 3 for the sides of a conflict
+   * @param unchecked skip-worktree or assume-valid: git takes the file as unchanged
+   * @param smudged size 0 for a non-empty blob: git marked the entry racily clean when it wrote the
+   *     index, so its content must be compared
+   */
+  record Entry(
+      String path,
+      int mode,
+      int stage,
+      boolean unchecked,
+      boolean intentToAdd,
+      boolean smudged,
+      StatData stat) {}
+
+  static List<Entry> read(Path file) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    if (b.length < 12 || b[0] != 'D' || b[1] != 'I' || b[2] != 'R' || b[3] != 'C') {
+      throw new IOException("not a git index file: " + file);
+    }
+    int version = int32(b, 4);
+    if (version < 2 || version > 4) {
+      throw new IOException("git index version " + version + " is not supported: " + file);
+    }
+    try {
+      return entries(b, version, int32(b, 8));
+    } catch (IndexOutOfBoundsException e) {
+      throw new IOException("git index file ends inside an entry: " + file, e);
+    }
+  }
+
+  private static List<Entry> entries(byte[] b, int version, int count) {
+    List<Entry> entries = new ArrayList<>(count);
+    byte[] previousPath = new byte[0];
+    int p = 12;
+    for (int i = 0; i < count; i++) {
+      int flags = uint16(b, p + FLAGS);
+      int extendedFlags = version >= 3 && (flags & EXTENDED) != 0 ? uint16(b, p + FLAGS + 2) : 0;
+      int name = p + FLAGS + (version >= 3 && (flags & EXTENDED) != 0 ? 4 : 2);
+      byte[] path;
+      int next;
+      if (version == 4) {
+        // The path is the previous one minus its last N bytes, plus a NUL-terminated suffix.
+        int c = b[name++] & 0xff;
+        int n = c & 0x7f;
+        while ((c & 0x80) != 0) {
+          c = b[name++] & 0xff;
+          n = ((n + 1) << 7) | (c & 0x7f);
+        }
+        int end = nul(b, name);
+        int keep = previousPath.length - n;
+        path = Arrays.copyOf(previousPath, keep + end - name);
+        System.arraycopy(b, name, path, keep, end - name);
+        next = end + 1;
+      } else {
+        int end = nul(b, name);
+        path = Arrays.copyOfRange(b, name, end);
+        // NUL padding to a multiple of 8 bytes, at least one NUL
+        next = p + ((name - p + path.length + 8) & ~7);
+      }
+      int mode = int32(b, p + 24);
+      int size = int32(b, p + 36);
+      entries.add(
+          new Entry(
+              RawParseUtils.decode(path),
+              mode,
+              (flags >> 12) & 3,
+              (flags & ASSUME_VALID) != 0 || (extendedFlags & SKIP_WORKTREE) != 0,
+              (extendedFlags & INTENT_TO_ADD) != 0,
+              size == 0 && Constants.EMPTY_BLOB_ID.compareTo(b, p + 40) != 0,
+              new StatData(
+                  int32(b, p),
+                  int32(b, p + 4),
+                  int32(b, p + 8),
+                  int32(b, p + 12),
+                  int32(b, p + 20),
+                  int32(b, p + 28),
+                  int32(b, p + 32),
+                  size)));
+      previousPath = path;
+      p = next;
+    }
+    return entries;
+  }
+
+  private static int nul(byte[] b, int from) {
+    int i = from;
+    while (b[i] != 0) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int int32(byte[] b, int p) {
+    return (b[p] & 0xff) << 24
+        | (b[p + 1] & 0xff) << 16
+        | (b[p + 2] & 0xff) << 8
+        | (b[p + 3] & 0xff);
+  }
+
+  private static int uint16(byte[] b, int p) {
+    return (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
+  }
+}

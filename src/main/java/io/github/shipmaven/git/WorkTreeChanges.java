@@ -1,0 +1,250 @@
+package io.github.shipmaven.git;
+
+import io.github.shipmaven.git.IndexFile.Entry;
+import io.github.shipmaven.git.IndexFile.StatData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.WorkingTreeIterator;
+import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
+
+/**
+ * The tracked files that differ from their index entries, decided as {@code git status} decides
+ * when it refreshes the index (read-cache.c's {@code ie_modified}): a changed type or executable
+ * bit, or a changed size, is a change; any other stat difference, or an entry that is racily clean,
+ * is settled by comparing the file's content with the entry's blob; matching stat data is no
+ * change.
+ */
+final class WorkTreeChanges {
+  /**
+   * Index size from which the stat calls run on all cores. Below it they take less time than a
+   * fresh JVM needs to start the fork-join pool and its stream machinery (~10 ms).
+   */
+  static final int PARALLEL_FROM = 2_000;
+
+  /**
+   * lstat(2)'s fields, as the JDK's "unix" view gives them; not owner names, which cost lookups.
+   */
+  private static final String STAT = "unix:mode,ino,uid,gid,ctime,size,lastModifiedTime";
+
+  static final int TYPE_MASK = 0170000;
+  static final int REGULAR = 0100000;
+  static final int SYMLINK = 0120000;
+  static final int GITLINK = 0160000;
+  private static final int OWNER_EXECUTE = 0100;
+
+  enum Verdict {
+    SAME,
+    CHANGED,
+    COMPARE_CONTENT
+  }
+
+  /** A file's type and permission bits and its stat data, truncated as git's index keeps them. */
+  record FileStat(int mode, StatData stat) {
+    static FileStat of(Map<String, Object> unix) {
+      Instant ctime = ((FileTime) unix.get("ctime")).toInstant();
+      Instant mtime = ((FileTime) unix.get("lastModifiedTime")).toInstant();
+      return new FileStat(
+          (Integer) unix.get("mode"),
+          new StatData(
+              (int) ctime.getEpochSecond(),
+              ctime.getNano(),
+              (int) mtime.getEpochSecond(),
+              mtime.getNano(),
+              (int) (long) (Long) unix.get("ino"),
+              (Integer) unix.get("uid"),
+              (Integer) unix.get("gid"),
+              StatData.indexSize((Long) unix.get("size"))));
+    }
+  }
+
+  /**
+   * The settings that decide which fields count, as git reads them.
+   *
+   * @param checkStat {@code core.checkStat} is not {@code minimal}: more than whole-second mtime
+   *     and size are compared
+   * @param trustCtime {@code core.trustctime}
+   * @param fileMode {@code core.fileMode}: the executable bit counts
+   * @param symlinks {@code core.symlinks}: a symlink checked out as a plain file is a change
+   */
+  record Rules(boolean checkStat, boolean trustCtime, boolean fileMode, boolean symlinks) {
+    static Rules of(Config config) {
+      String core = ConfigConstants.CONFIG_CORE_SECTION;
+      return new Rules(
+          !"minimal"
+              .equalsIgnoreCase(config.getString(core, null, ConfigConstants.CONFIG_KEY_CHECKSTAT)),
+          config.getBoolean(core, "trustctime", true),
+          config.getBoolean(core, ConfigConstants.CONFIG_KEY_FILEMODE, true),
+          config.getBoolean(core, ConfigConstants.CONFIG_KEY_SYMLINKS, true));
+    }
+
+    /**
+     * @param indexSeconds the index file's mtime, whole seconds: entries modified in or after that
+     *     second may have changed after git recorded them without their stat data showing it
+     */
+    Verdict verdict(Entry entry, FileStat file, int indexSeconds) {
+      int type = file.mode() & TYPE_MASK;
+      switch (entry.mode() & TYPE_MASK) {
+        case REGULAR -> {
+          if (type != REGULAR
+              || (fileMode && ((entry.mode() ^ file.mode()) & OWNER_EXECUTE) != 0)) {
+            return Verdict.CHANGED;
+          }
+        }
+        case SYMLINK -> {
+          if (type != SYMLINK && (symlinks || type != REGULAR)) {
+            return Verdict.CHANGED;
+          }
+        }
+        default -> {
+          return Verdict.CHANGED; // no other mode belongs to a checked-out file
+        }
+      }
+      StatData recorded = entry.stat();
+      if (recorded.size() != file.stat().size()) {
+        // Size 0 in the index is unknown (smudged, or never stat'ed), not empty.
+        return recorded.size() == 0 ? Verdict.COMPARE_CONTENT : Verdict.CHANGED;
+      }
+      boolean racy =
+          indexSeconds != 0 && Integer.compareUnsigned(indexSeconds, recorded.mtimeSeconds()) <= 0;
+      return entry.smudged() || racy || differs(recorded, file.stat())
+          ? Verdict.COMPARE_CONTENT
+          : Verdict.SAME;
+    }
+
+    /** statinfo.c's match_stat_data, size aside. */
+    private boolean differs(StatData recorded, StatData file) {
+      if (recorded.mtimeSeconds() != file.mtimeSeconds()) {
+        return true;
+      }
+      if (!checkStat) {
+        return false;
+      }
+      // Nanoseconds count as in a git built with USE_NSEC (distributions' builds are not): a
+      // difference only sends the file to the content comparison, so it never hides a change.
+      return recorded.mtimeNanos() != file.mtimeNanos()
+          || (trustCtime
+              && (recorded.ctimeSeconds() != file.ctimeSeconds()
+                  || recorded.ctimeNanos() != file.ctimeNanos()))
+          || recorded.ino() != file.ino()
+          || recorded.uid() != file.uid()
+          || recorded.gid() != file.gid();
+    }
+  }
+
+  private WorkTreeChanges() {}
+
+  /** Whether the file system gives what git's stat data holds (no: Windows). */
+  static boolean supported(Path workTree) {
+    return workTree.getFileSystem().supportedFileAttributeViews().contains("unix");
+  }
+
+  /** The paths of the tracked files that differ from {@code index}, which is changed in memory. */
+  static Set<String> of(Repository repo, DirCache index) throws IOException {
+    Path root = repo.getWorkTree().toPath();
+    Path indexFile = repo.getIndexFile().toPath();
+    // git takes the index's timestamp when it reads the file: before, so never too late.
+    int indexSeconds = (int) Files.getLastModifiedTime(indexFile).toInstant().getEpochSecond();
+    List<Entry> entries = IndexFile.read(indexFile);
+    Rules rules = Rules.of(repo.getConfig());
+    Verdict[] verdicts = new Verdict[entries.size()];
+    IntStream all = IntStream.range(0, entries.size());
+    try {
+      (entries.size() < PARALLEL_FROM ? all : all.parallel())
+          .forEach(i -> verdicts[i] = verdict(root, entries.get(i), rules, indexSeconds));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    Set<String> changed = new TreeSet<>();
+    List<String> compare = new ArrayList<>();
+    for (int i = 0; i < verdicts.length; i++) {
+      switch (verdicts[i]) {
+        case CHANGED -> changed.add(entries.get(i).path());
+        case COMPARE_CONTENT -> compare.add(entries.get(i).path());
+        case SAME -> {}
+      }
+    }
+    if (!compare.isEmpty()) {
+      changed.addAll(contentDiffers(repo, index, compare));
+    }
+    return changed;
+  }
+
+  private static Verdict verdict(Path root, Entry entry, Rules rules, int indexSeconds) {
+    if (entry.stage() != 0 || entry.intentToAdd()) {
+      return Verdict.CHANGED; // a conflict, or a path only announced with "git add -N"
+    }
+    if (entry.unchecked() || (entry.mode() & TYPE_MASK) == GITLINK) {
+      return Verdict.SAME; // git's promise; submodules do not count here
+    }
+    Map<String, Object> unix;
+    try {
+      unix = Files.readAttributes(root.resolve(entry.path()), STAT, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return Verdict.CHANGED; // deleted, or no longer reachable as a file
+    }
+    return rules.verdict(entry, FileStat.of(unix), indexSeconds);
+  }
+
+  /**
+   * The paths whose file content differs from the entry's blob, as JGit's status compares them
+   * (clean filters and line endings applied). JGit takes a file as unchanged, without reading it,
+   * when its mtime and size match; a smudged entry (size 0) is always read.
+   */
+  private static Set<String> contentDiffers(Repository repo, DirCache index, List<String> paths)
+      throws IOException {
+    Set<String> differ = new TreeSet<>();
+    Set<String> compared = new HashSet<>();
+    for (String path : paths) {
+      DirCacheEntry entry = index.getEntry(path);
+      if (entry != null) {
+        entry.smudgeRacilyClean();
+      }
+    }
+    try (TreeWalk walk = new TreeWalk(repo)) {
+      walk.setRecursive(true);
+      int cached = walk.addTree(new DirCacheIterator(index));
+      FileTreeIterator files = new FileTreeIterator(repo);
+      int file = walk.addTree(files);
+      files.setDirCacheIterator(walk, cached);
+      walk.setFilter(PathFilterGroup.createFromStrings(paths));
+      while (walk.next()) {
+        DirCacheIterator entry = walk.getTree(cached, DirCacheIterator.class);
+        WorkingTreeIterator found = walk.getTree(file, WorkingTreeIterator.class);
+        if (entry == null) {
+          continue; // an untracked file under a path that was a file
+        }
+        compared.add(walk.getPathString());
+        if (found == null
+            || found.isModified(entry.getDirCacheEntry(), true, walk.getObjectReader())) {
+          differ.add(walk.getPathString());
+        }
+      }
+    }
+    for (String path : paths) {
+      if (!compared.contains(path)) {
+        differ.add(path); // gone since its stat was read
+      }
+    }
+    return differ;
+  }
+}

@@ -1,0 +1,267 @@
+package io.github.shipmaven.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plugin's answer against git's own, on repositories made by the git CLI: every test also asks
+ * {@code git status} and expects the same paths.
+ */
+class TrackedChangesTest {
+  /** Old enough that no entry is racily clean unless a test makes it so. */
+  private static final Instant WRITTEN = Instant.parse("2024-05-01T10:00:00.123456789Z");
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void committedRepository() throws Exception {
+    git("init", "-q", "-b", "main");
+    write("a.txt", "aaaa");
+    write("src/b.txt", "bbbb");
+    Files.createSymbolicLink(dir.resolve("link"), Path.of("a.txt"));
+    git("add", "-A");
+    git("commit", "-q", "-m", "first");
+  }
+
+  @Test
+  void aSameSizeEditWithItsMtimeRestoredIsDirty() throws Exception {
+    Path a = dir.resolve("a.txt");
+    FileTime mtime = Files.getLastModifiedTime(a);
+    aSecondLater();
+    Files.writeString(a, "AAAA"); // same inode, same size; only ctime shows the write
+    Files.setLastModifiedTime(a, mtime);
+    assertThat(changedPaths()).containsExactly("a.txt");
+    assertThat(gitStatus()).containsExactly("a.txt");
+  }
+
+  @Test
+  void anUntouchedCheckoutIsClean() throws Exception {
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void aTouchedFileWithItsContentUnchangedIsClean() throws Exception {
+    Files.setLastModifiedTime(dir.resolve("a.txt"), FileTime.from(Instant.now()));
+    Files.setLastModifiedTime(dir.resolve("src/b.txt"), FileTime.from(WRITTEN.plusSeconds(60)));
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void aRewriteWithTheSameContentIsClean() throws Exception {
+    Path a = dir.resolve("a.txt");
+    Files.delete(a);
+    write("a.txt", "aaaa"); // a new inode
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void anExecutableBitIsAChange() throws Exception {
+    Files.setPosixFilePermissions(
+        dir.resolve("a.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(changedPaths()).containsExactly("a.txt");
+    assertThat(gitStatus()).containsExactly("a.txt");
+  }
+
+  @Test
+  void anExecutableBitIsNoChangeWithoutFileMode() throws Exception {
+    git("config", "core.fileMode", "false");
+    Files.setPosixFilePermissions(
+        dir.resolve("a.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void aModeChangedAndBackChangesOnlyCtime() throws Exception {
+    git("config", "core.trustctime", "false");
+    Path a = dir.resolve("a.txt");
+    Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void withoutTrustCtimeAnEditOnlyCtimeShowsGoesUnseenAsInGit() throws Exception {
+    git("config", "core.trustctime", "false");
+    Path a = dir.resolve("a.txt");
+    FileTime mtime = Files.getLastModifiedTime(a);
+    Files.writeString(a, "AAAA");
+    Files.setLastModifiedTime(a, mtime);
+    // The setting's promise: ctime is not looked at, so the edit is unseen, by git too.
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void checkStatMinimalComparesWholeSecondsAndSizeOnly() throws Exception {
+    git("config", "core.checkStat", "minimal");
+    Path a = dir.resolve("a.txt");
+    Files.writeString(a, "AAAA");
+    // Same second, other nanoseconds: unseen by a minimal check, by git too.
+    Files.setLastModifiedTime(a, FileTime.from(WRITTEN.plusNanos(1_000)));
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+    Files.setLastModifiedTime(a, FileTime.from(WRITTEN.plusSeconds(1)));
+    assertThat(changedPaths()).containsExactly("a.txt");
+    assertThat(gitStatus()).containsExactly("a.txt");
+  }
+
+  @Test
+  void aSizeChangeIsAChangeUnderAMinimalCheck() throws Exception {
+    git("config", "core.checkStat", "minimal");
+    Path b = dir.resolve("src/b.txt");
+    Files.writeString(b, "bbbbb");
+    Files.setLastModifiedTime(b, FileTime.from(WRITTEN));
+    assertThat(changedPaths()).containsExactly("src/b.txt");
+    assertThat(gitStatus()).containsExactly("src/b.txt");
+  }
+
+  @Test
+  void aRacilyCleanFileEditedInTheSameSecondIsDirty() throws Exception {
+    // Only whole-second mtime and size are compared, as on file systems without finer times:
+    // the index written in the file's own second is all that shows the file may have changed.
+    git("config", "core.checkStat", "minimal");
+    Path a = dir.resolve("a.txt");
+    Files.setLastModifiedTime(dir.resolve(".git/index"), FileTime.from(WRITTEN.plusMillis(500)));
+    assertThat(changedPaths()).isEmpty();
+    Files.writeString(a, "AAAA");
+    Files.setLastModifiedTime(a, FileTime.from(WRITTEN.plusMillis(700)));
+    assertThat(changedPaths()).containsExactly("a.txt");
+    assertThat(gitStatus()).containsExactly("a.txt");
+  }
+
+  @Test
+  void aRetargetedSymlinkIsAChange() throws Exception {
+    Path link = dir.resolve("link");
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("b.txt")); // same length as "a.txt"
+    assertThat(changedPaths()).containsExactly("link");
+    assertThat(gitStatus()).containsExactly("link");
+  }
+
+  @Test
+  void deletedAndAnnouncedFilesAreChanges() throws Exception {
+    Files.delete(dir.resolve("src/b.txt"));
+    write("new.txt", "n");
+    git("add", "-N", "new.txt");
+    assertThat(changedPaths()).containsExactly("new.txt", "src/b.txt");
+    assertThat(gitStatus()).containsExactly("new.txt", "src/b.txt");
+  }
+
+  @Test
+  void skipWorktreeEntriesAreNotLookedAt() throws Exception {
+    git("update-index", "--skip-worktree", "src/b.txt"); // an extended flag: index version 3
+    Files.writeString(dir.resolve("src/b.txt"), "changed");
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void readsIndexVersion4() throws Exception {
+    git("update-index", "--index-version", "4");
+    assertThat(changedPaths()).isEmpty();
+    Path b = dir.resolve("src/b.txt");
+    FileTime mtime = Files.getLastModifiedTime(b);
+    aSecondLater();
+    Files.writeString(b, "BBBB");
+    Files.setLastModifiedTime(b, mtime);
+    assertThat(changedPaths()).containsExactly("src/b.txt");
+    assertThat(gitStatus()).containsExactly("src/b.txt");
+  }
+
+  @Test
+  void readsEveryStatFieldGitRecords() throws Exception {
+    for (String version : List.of("2", "3", "4")) {
+      git("update-index", "--index-version", version);
+      List<IndexFile.Entry> entries = IndexFile.read(dir.resolve(".git/index"));
+      assertThat(entries)
+          .extracting(IndexFile.Entry::path)
+          .containsExactly("a.txt", "link", "src/b.txt");
+      // git ls-files --debug prints each entry's stat data as the index holds it (and dev, which
+      // git does not compare)
+      assertThat(debugLines(entries))
+          .isEqualTo(git("ls-files", "--debug").replaceAll("dev: [0-9]+\t", ""));
+    }
+  }
+
+  private static String debugLines(List<IndexFile.Entry> entries) {
+    StringBuilder out = new StringBuilder();
+    for (IndexFile.Entry e : entries) {
+      IndexFile.StatData s = e.stat();
+      out.append(e.path()).append('\n');
+      out.append("  ctime: ")
+          .append(s.ctimeSeconds())
+          .append(':')
+          .append(s.ctimeNanos())
+          .append('\n');
+      out.append("  mtime: ")
+          .append(s.mtimeSeconds())
+          .append(':')
+          .append(s.mtimeNanos())
+          .append('\n');
+      out.append("  ino: ").append(Integer.toUnsignedString(s.ino())).append('\n');
+      out.append("  uid: ").append(s.uid()).append("\tgid: ").append(s.gid()).append('\n');
+      out.append("  size: ").append(s.size()).append("\tflags: 0\n");
+    }
+    return out.toString();
+  }
+
+  /**
+   * Waits for the clock's next second: git compares whole seconds of ctime (nanoseconds only when
+   * built with USE_NSEC, as Debian's git is not), so a change within the second git recorded the
+   * file in is one git itself does not see.
+   */
+  private static void aSecondLater() throws InterruptedException {
+    Instant now = Instant.now();
+    Thread.sleep(1_000 - now.getNano() / 1_000_000 + 20);
+  }
+
+  private void write(String path, String content) throws Exception {
+    Path file = dir.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, FileTime.from(WRITTEN));
+  }
+
+  private List<String> changedPaths() {
+    return new GitReader(Map.of()).read(dir).changedPaths();
+  }
+
+  /** git's own answer, asked after the plugin's: git status rewrites the index. */
+  private List<String> gitStatus() throws Exception {
+    String out = git("status", "--porcelain", "--untracked-files=no");
+    return out.isEmpty()
+        ? List.of()
+        : Arrays.stream(out.split("\n")).map(l -> l.substring(3)).toList();
+  }
+
+  private String git(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=t"));
+    command.addAll(List.of("-c", "user.email=t@example.invalid", "-c", "commit.gpgSign=false"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+    Process process = builder.redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+    return out;
+  }
+}

@@ -1,0 +1,111 @@
+package io.github.shipmaven.git;
+
+import static io.github.shipmaven.git.WorkTreeChanges.Verdict.CHANGED;
+import static io.github.shipmaven.git.WorkTreeChanges.Verdict.COMPARE_CONTENT;
+import static io.github.shipmaven.git.WorkTreeChanges.Verdict.SAME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.shipmaven.git.IndexFile.Entry;
+import io.github.shipmaven.git.IndexFile.StatData;
+import io.github.shipmaven.git.WorkTreeChanges.FileStat;
+import io.github.shipmaven.git.WorkTreeChanges.Rules;
+import io.github.shipmaven.git.WorkTreeChanges.Verdict;
+import org.junit.jupiter.api.Test;
+
+/** git's rules field by field; TrackedChangesTest holds them against git itself. */
+class WorkTreeChangesTest {
+  private static final int FILE = 0100644;
+  private static final int EXECUTABLE = 0100755;
+  private static final int SYMLINK = 0120000;
+  private static final int DIRECTORY = 040755;
+  private static final int INDEX_WRITTEN = 2_000;
+
+  private static final Rules DEFAULT = new Rules(true, true, true, true);
+  private static final Rules NO_CTIME = new Rules(true, false, true, true);
+  private static final Rules MINIMAL = new Rules(false, true, true, true);
+
+  private static final StatData RECORDED = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 4);
+
+  private static Verdict verdict(Rules rules, StatData file) {
+    return rules.verdict(entry(FILE, RECORDED, false), new FileStat(FILE, file), INDEX_WRITTEN);
+  }
+
+  private static Entry entry(int mode, StatData stat, boolean smudged) {
+    return new Entry("a.txt", mode, 0, false, false, smudged, stat);
+  }
+
+  private static StatData stat(int ctime, int ctimeNs, int mtime, int mtimeNs, int ino, int uid) {
+    return new StatData(ctime, ctimeNs, mtime, mtimeNs, ino, uid, 100, 4);
+  }
+
+  @Test
+  void matchingStatDataIsTheSameFile() {
+    assertThat(verdict(DEFAULT, RECORDED)).isEqualTo(SAME);
+  }
+
+  @Test
+  void ctimeCountsUnlessUntrustedOrMinimal() {
+    StatData nanos = stat(1_000, 6, 1_000, 7, 42, 1000);
+    StatData seconds = stat(1_001, 5, 1_000, 7, 42, 1000);
+    assertThat(verdict(DEFAULT, nanos)).isEqualTo(COMPARE_CONTENT);
+    assertThat(verdict(DEFAULT, seconds)).isEqualTo(COMPARE_CONTENT);
+    assertThat(verdict(NO_CTIME, seconds)).isEqualTo(SAME);
+    assertThat(verdict(MINIMAL, seconds)).isEqualTo(SAME); // git's code, not its documentation
+  }
+
+  @Test
+  void mtimeNanosecondsInodeAndOwnerCountUnlessMinimal() {
+    for (StatData file :
+        new StatData[] {
+          stat(1_000, 5, 1_000, 8, 42, 1000),
+          stat(1_000, 5, 1_000, 7, 43, 1000),
+          stat(1_000, 5, 1_000, 7, 42, 0),
+          new StatData(1_000, 5, 1_000, 7, 42, 1000, 0, 4)
+        }) {
+      assertThat(verdict(DEFAULT, file)).as("%s", file).isEqualTo(COMPARE_CONTENT);
+      assertThat(verdict(MINIMAL, file)).as("%s", file).isEqualTo(SAME);
+    }
+    assertThat(verdict(MINIMAL, stat(1_000, 5, 1_001, 7, 42, 1000))).isEqualTo(COMPARE_CONTENT);
+  }
+
+  @Test
+  void aSizeChangeIsAChangeUnlessTheIndexDoesNotKnowTheSize() {
+    StatData longer = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 5);
+    assertThat(verdict(MINIMAL, longer)).isEqualTo(CHANGED);
+    StatData unknown = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 0);
+    assertThat(DEFAULT.verdict(entry(FILE, unknown, true), new FileStat(FILE, longer), 2_000))
+        .isEqualTo(COMPARE_CONTENT);
+    assertThat(DEFAULT.verdict(entry(FILE, RECORDED, true), new FileStat(FILE, RECORDED), 2_000))
+        .isEqualTo(COMPARE_CONTENT);
+    assertThat(StatData.indexSize(1L << 32)).isEqualTo(0x80000000);
+    assertThat(StatData.indexSize((1L << 32) + 3)).isEqualTo(3);
+  }
+
+  @Test
+  void anEntryRecordedInTheIndexFilesSecondIsComparedByContent() {
+    Entry entry = entry(FILE, RECORDED, false);
+    FileStat file = new FileStat(FILE, RECORDED);
+    assertThat(MINIMAL.verdict(entry, file, 1_000)).isEqualTo(COMPARE_CONTENT);
+    assertThat(MINIMAL.verdict(entry, file, 999)).isEqualTo(COMPARE_CONTENT);
+    assertThat(MINIMAL.verdict(entry, file, 1_001)).isEqualTo(SAME);
+  }
+
+  @Test
+  void typeAndExecutableBit() {
+    Entry file = entry(FILE, RECORDED, false);
+    assertThat(DEFAULT.verdict(file, new FileStat(EXECUTABLE, RECORDED), 2_000)).isEqualTo(CHANGED);
+    assertThat(
+            new Rules(true, true, false, true)
+                .verdict(file, new FileStat(EXECUTABLE, RECORDED), 2_000))
+        .isEqualTo(SAME);
+    assertThat(DEFAULT.verdict(file, new FileStat(DIRECTORY, RECORDED), 2_000)).isEqualTo(CHANGED);
+    assertThat(DEFAULT.verdict(file, new FileStat(SYMLINK, RECORDED), 2_000)).isEqualTo(CHANGED);
+    Entry link = entry(SYMLINK, RECORDED, false);
+    assertThat(DEFAULT.verdict(link, new FileStat(SYMLINK, RECORDED), 2_000)).isEqualTo(SAME);
+    assertThat(DEFAULT.verdict(link, new FileStat(FILE, RECORDED), 2_000)).isEqualTo(CHANGED);
+    // Without symlinks, git checks a link out as a file holding its target.
+    assertThat(
+            new Rules(true, true, true, false).verdict(link, new FileStat(FILE, RECORDED), 2_000))
+        .isEqualTo(SAME);
+  }
+}

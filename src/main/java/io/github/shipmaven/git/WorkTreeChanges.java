@@ -1,5 +1,6 @@
 package io.github.shipmaven.git;
 
+import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.git.IndexFile.Entry;
 import io.github.shipmaven.git.IndexFile.StatData;
 import java.io.IOException;
@@ -89,12 +90,17 @@ final class WorkTreeChanges {
   record Rules(boolean checkStat, boolean trustCtime, boolean fileMode, boolean symlinks) {
     static Rules of(Config config) {
       String core = ConfigConstants.CONFIG_CORE_SECTION;
-      return new Rules(
-          !"minimal"
-              .equalsIgnoreCase(config.getString(core, null, ConfigConstants.CONFIG_KEY_CHECKSTAT)),
-          config.getBoolean(core, "trustctime", true),
-          config.getBoolean(core, ConfigConstants.CONFIG_KEY_FILEMODE, true),
-          config.getBoolean(core, ConfigConstants.CONFIG_KEY_SYMLINKS, true));
+      try {
+        return new Rules(
+            !"minimal"
+                .equalsIgnoreCase(
+                    config.getString(core, null, ConfigConstants.CONFIG_KEY_CHECKSTAT)),
+            config.getBoolean(core, "trustctime", true),
+            config.getBoolean(core, ConfigConstants.CONFIG_KEY_FILEMODE, true),
+            config.getBoolean(core, ConfigConstants.CONFIG_KEY_SYMLINKS, true));
+      } catch (IllegalArgumentException e) { // JGit's message names the key and its value
+        throw ShipException.config(e.getMessage() + " in the git config: set it to true or false.");
+      }
     }
 
     /**

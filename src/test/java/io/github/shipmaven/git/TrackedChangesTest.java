@@ -1,7 +1,9 @@
 package io.github.shipmaven.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.ShipException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,29 @@ class TrackedChangesTest {
     Files.setLastModifiedTime(a, mtime);
     assertThat(changedPaths()).containsExactly("a.txt");
     assertThat(gitStatus()).containsExactly("a.txt");
+  }
+
+  @Test
+  void aTrackedFileInAnIgnoredDirectoryIsComparedToo() throws Exception {
+    write(".gitignore", "build/\n");
+    write("build/kept.txt", "kkkk");
+    git("add", "-f", ".gitignore", "build/kept.txt");
+    git("commit", "-q", "-m", "kept");
+    Path kept = dir.resolve("build/kept.txt");
+    aSecondLater();
+    Files.writeString(kept, "KKKK");
+    Files.setLastModifiedTime(kept, FileTime.from(WRITTEN));
+    assertThat(changedPaths()).containsExactly("build/kept.txt");
+    assertThat(gitStatus()).containsExactly("build/kept.txt");
+  }
+
+  @Test
+  void anInvalidSettingNamesItself() throws Exception {
+    git("config", "core.trustctime", "maybe");
+    assertThatThrownBy(this::changedPaths)
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("trustctime")
+        .hasMessageContaining("maybe");
   }
 
   @Test

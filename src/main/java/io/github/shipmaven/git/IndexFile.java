@@ -2,27 +2,33 @@ package io.github.shipmaven.git;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.util.RawParseUtils;
 
 /**
- * The entries of git's index file with every stat field git records for them. JGit's {@code
- * DirCacheEntry} keeps them but exposes only mtime, size and ctime to the millisecond, not inode,
- * uid or gid, so the file is read here a second time: versions 2, 3 and 4 as documented in git's
- * gitformat-index(5). Extensions (cache tree, split index) are JGit's concern, read before this.
+ * git's index file as the clean check needs it, read as documented in gitformat-index(5) (versions
+ * 2, 3 and 4): every entry with all the stat data git records, which JGit's {@code DirCacheEntry}
+ * keeps but exposes only in part (mtime, size, ctime to the millisecond; not inode, uid or gid),
+ * and the cache tree's root id. JGit reads the index only when something has to be compared
+ * further.
+ *
+ * @param entries the entries in index order
+ * @param treeId the tree the whole index amounts to, when the cache-tree extension knows it
+ * @param writtenSeconds the index file's mtime in whole seconds, taken before reading it, as git
+ *     takes it: entries modified in or after that second may have changed unseen
  */
-final class IndexFile {
+record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
   private static final int FLAGS = 60; // entry offset of the flags, after the stat data and id
   private static final int ASSUME_VALID = 0x8000;
   private static final int EXTENDED = 0x4000;
   private static final int SKIP_WORKTREE = 0x4000; // in the extended flags
   private static final int INTENT_TO_ADD = 0x2000; // in the extended flags
-
-  private IndexFile() {}
 
   /**
    * The stat data of a file as git's index records it: 32 bits each, seconds and sizes truncated as
@@ -64,8 +70,16 @@ final class IndexFile {
       boolean smudged,
       StatData stat) {}
 
-  static List<Entry> read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+  /** The index at {@code file}; none (no entries) when there is no such file, as git has it. */
+  static IndexFile read(Path file) throws IOException {
+    byte[] b;
+    int writtenSeconds;
+    try {
+      writtenSeconds = (int) Files.getLastModifiedTime(file).toInstant().getEpochSecond();
+      b = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return new IndexFile(List.of(), null, 0);
+    }
     if (b.length < 12 || b[0] != 'D' || b[1] != 'I' || b[2] != 'R' || b[3] != 'C') {
       throw new IOException("not a git index file: " + file);
     }
@@ -74,14 +88,16 @@ final class IndexFile {
       throw new IOException("git index version " + version + " is not supported: " + file);
     }
     try {
-      return entries(b, version, int32(b, 8));
+      List<Entry> entries = new ArrayList<>();
+      int end = readEntries(b, version, int32(b, 8), entries);
+      return new IndexFile(entries, rootTree(b, end), writtenSeconds);
     } catch (IndexOutOfBoundsException e) {
       throw new IOException("git index file ends inside an entry: " + file, e);
     }
   }
 
-  private static List<Entry> entries(byte[] b, int version, int count) {
-    List<Entry> entries = new ArrayList<>(count);
+  /** Adds the entries that start at offset 12 to {@code entries}; returns the offset after them. */
+  private static int readEntries(byte[] b, int version, int count, List<Entry> entries) {
     byte[] previousPath = new byte[0];
     int p = 12;
     for (int i = 0; i < count; i++) {
@@ -131,7 +147,28 @@ final class IndexFile {
       previousPath = path;
       p = next;
     }
-    return entries;
+    return p;
+  }
+
+  /** The cache tree's root id, from the extensions between the entries and the file's hash. */
+  private static ObjectId rootTree(byte[] b, int p) {
+    while (p + 8 <= b.length - Constants.OBJECT_ID_LENGTH) {
+      if (b[p] == 'T' && b[p + 1] == 'R' && b[p + 2] == 'E' && b[p + 3] == 'E') {
+        // The root node: an empty path, NUL, its entry count ("-1": invalidated), a space, its
+        // subtree count, a newline, then the tree's id when valid.
+        int count = nul(b, p + 8) + 1;
+        if (b[count] == '-') {
+          return null;
+        }
+        int id = count;
+        while (b[id] != '\n') {
+          id++;
+        }
+        return ObjectId.fromRaw(b, id + 1);
+      }
+      p += 8 + int32(b, p + 4);
+    }
+    return null;
   }
 
   private static int nul(byte[] b, int from) {

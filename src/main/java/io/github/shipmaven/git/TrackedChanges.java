@@ -8,9 +8,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheIterator;
-import org.eclipse.jgit.dircache.DirCacheTree;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -34,7 +32,7 @@ final class TrackedChanges {
     if (!WorkTreeChanges.supported(repo.getWorkTree().toPath())) {
       return fullStatus(repo); // no inode or ctime to compare: JGit's own mtime and size check
     }
-    DirCache index = repo.readDirCache();
+    IndexFile index = IndexFile.read(repo.getIndexFile().toPath());
     boolean staged = indexDiffersFromHead(repo, index);
     // JGit compares mtime and size only: a change that only ctime or inode reveals is added here.
     Set<String> unstaged = WorkTreeChanges.of(repo, index);
@@ -46,16 +44,15 @@ final class TrackedChanges {
     return List.copyOf(paths);
   }
 
-  private static boolean indexDiffersFromHead(Repository repo, DirCache index) throws IOException {
+  private static boolean indexDiffersFromHead(Repository repo, IndexFile index) throws IOException {
     ObjectId headTree = repo.resolve("HEAD^{tree}");
     // git keeps the index's tree ids (the cache-tree extension): equal root ids settle it at once.
-    DirCacheTree cached = index.getCacheTree(false);
-    if (cached != null && cached.isValid() && headTree.equals(cached.getObjectId())) {
+    if (headTree.equals(index.treeId())) {
       return false;
     }
     try (TreeWalk walk = new TreeWalk(repo)) {
       walk.addTree(headTree);
-      walk.addTree(new DirCacheIterator(index));
+      walk.addTree(new DirCacheIterator(repo.readDirCache()));
       walk.setRecursive(true);
       walk.setFilter(TreeFilter.ANY_DIFF);
       while (walk.next()) {

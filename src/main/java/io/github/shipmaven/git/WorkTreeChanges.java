@@ -164,19 +164,16 @@ final class WorkTreeChanges {
     return workTree.getFileSystem().supportedFileAttributeViews().contains("unix");
   }
 
-  /** The paths of the tracked files that differ from {@code index}, which is changed in memory. */
-  static Set<String> of(Repository repo, DirCache index) throws IOException {
+  /** The paths of the tracked files that differ from their entries in {@code index}. */
+  static Set<String> of(Repository repo, IndexFile index) throws IOException {
     Path root = repo.getWorkTree().toPath();
-    Path indexFile = repo.getIndexFile().toPath();
-    // git takes the index's timestamp when it reads the file: before, so never too late.
-    int indexSeconds = (int) Files.getLastModifiedTime(indexFile).toInstant().getEpochSecond();
-    List<Entry> entries = IndexFile.read(indexFile);
+    List<Entry> entries = index.entries();
     Rules rules = Rules.of(repo.getConfig());
     Verdict[] verdicts = new Verdict[entries.size()];
     IntStream all = IntStream.range(0, entries.size());
     try {
       (entries.size() < PARALLEL_FROM ? all : all.parallel())
-          .forEach(i -> verdicts[i] = verdict(root, entries.get(i), rules, indexSeconds));
+          .forEach(i -> verdicts[i] = verdict(root, entries.get(i), rules, index.writtenSeconds()));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -190,7 +187,7 @@ final class WorkTreeChanges {
       }
     }
     if (!compare.isEmpty()) {
-      changed.addAll(contentDiffers(repo, index, compare));
+      changed.addAll(contentDiffers(repo, compare));
     }
     return changed;
   }
@@ -216,10 +213,11 @@ final class WorkTreeChanges {
    * (clean filters and line endings applied). JGit takes a file as unchanged, without reading it,
    * when its mtime and size match; a smudged entry (size 0) is always read.
    */
-  private static Set<String> contentDiffers(Repository repo, DirCache index, List<String> paths)
+  private static Set<String> contentDiffers(Repository repo, List<String> paths)
       throws IOException {
     Set<String> differ = new TreeSet<>();
     Set<String> compared = new HashSet<>();
+    DirCache index = repo.readDirCache();
     for (String path : paths) {
       DirCacheEntry entry = index.getEntry(path);
       if (entry != null) {

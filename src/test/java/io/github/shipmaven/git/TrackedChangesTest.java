@@ -215,7 +215,9 @@ class TrackedChangesTest {
   void readsEveryStatFieldGitRecords() throws Exception {
     for (String version : List.of("2", "3", "4")) {
       git("update-index", "--index-version", version);
-      List<IndexFile.Entry> entries = IndexFile.read(dir.resolve(".git/index"));
+      IndexFile index = IndexFile.read(dir.resolve(".git/index"));
+      assertThat(index.treeId().name()).isEqualTo(git("rev-parse", "HEAD^{tree}").trim());
+      List<IndexFile.Entry> entries = index.entries();
       assertThat(entries)
           .extracting(IndexFile.Entry::path)
           .containsExactly("a.txt", "link", "src/b.txt");

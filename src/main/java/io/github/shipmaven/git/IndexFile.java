@@ -55,20 +55,28 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
   /**
    * One index entry.
    *
+   * @param id the blob (or, for a submodule, commit) the entry stands for
    * @param mode git's mode: type and permission bits ({@code 0100644}, {@code 0120000}, ...)
    * @param stage 0, or 1 to 3 for the sides of a conflict
    * @param unchecked skip-worktree or assume-valid: git takes the file as unchanged
-   * @param smudged size 0 for a non-empty blob: git marked the entry racily clean when it wrote the
-   *     index, so its content must be compared
    */
   record Entry(
       String path,
+      ObjectId id,
       int mode,
       int stage,
       boolean unchecked,
       boolean intentToAdd,
-      boolean smudged,
-      StatData stat) {}
+      StatData stat) {
+
+    /**
+     * Size 0 for a non-empty blob: git marked the entry racily clean when it wrote the index, or
+     * never read the file's stat data; its content must be compared.
+     */
+    boolean smudged() {
+      return stat.size() == 0 && !id.equals(Constants.EMPTY_BLOB_ID);
+    }
+  }
 
   /** The index at {@code file}; none (no entries) when there is no such file, as git has it. */
   static IndexFile read(Path file) throws IOException {
@@ -125,16 +133,14 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
         // NUL padding to a multiple of 8 bytes, at least one NUL
         next = p + ((name - p + path.length + 8) & ~7);
       }
-      int mode = int32(b, p + 24);
-      int size = int32(b, p + 36);
       entries.add(
           new Entry(
               RawParseUtils.decode(path),
-              mode,
+              ObjectId.fromRaw(b, p + 40),
+              int32(b, p + 24),
               (flags >> 12) & 3,
               (flags & ASSUME_VALID) != 0 || (extendedFlags & SKIP_WORKTREE) != 0,
               (extendedFlags & INTENT_TO_ADD) != 0,
-              size == 0 && Constants.EMPTY_BLOB_ID.compareTo(b, p + 40) != 0,
               new StatData(
                   int32(b, p),
                   int32(b, p + 4),
@@ -143,7 +149,7 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
                   int32(b, p + 20),
                   int32(b, p + 28),
                   int32(b, p + 32),
-                  size)));
+                  int32(b, p + 36))));
       previousPath = path;
       p = next;
     }

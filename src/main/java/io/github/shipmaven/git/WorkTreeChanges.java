@@ -4,11 +4,13 @@ import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.git.IndexFile.Entry;
 import io.github.shipmaven.git.IndexFile.StatData;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +24,8 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -47,10 +51,10 @@ final class WorkTreeChanges {
    */
   private static final String STAT = "unix:mode,ino,uid,gid,ctime,size,lastModifiedTime";
 
-  static final int TYPE_MASK = 0170000;
-  static final int REGULAR = 0100000;
-  static final int SYMLINK = 0120000;
-  static final int GITLINK = 0160000;
+  private static final int TYPE_MASK = 0170000;
+  private static final int REGULAR = 0100000;
+  private static final int SYMLINK = 0120000;
+  private static final int GITLINK = 0160000;
   private static final int OWNER_EXECUTE = 0100;
 
   enum Verdict {
@@ -199,13 +203,43 @@ final class WorkTreeChanges {
     if (entry.unchecked() || (entry.mode() & TYPE_MASK) == GITLINK) {
       return Verdict.SAME; // git's promise; submodules do not count here
     }
+    Path file = root.resolve(entry.path());
     Map<String, Object> unix;
     try {
-      unix = Files.readAttributes(root.resolve(entry.path()), STAT, LinkOption.NOFOLLOW_LINKS);
+      unix = Files.readAttributes(file, STAT, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       return Verdict.CHANGED; // deleted, or no longer reachable as a file
     }
-    return rules.verdict(entry, FileStat.of(unix), indexSeconds);
+    FileStat stat = FileStat.of(unix);
+    Verdict verdict = rules.verdict(entry, stat, indexSeconds);
+    // Bytes equal to the entry's blob are no change, whatever clean filter or line-ending
+    // conversion applies: a checkout copied elsewhere (new inodes, ctimes) is settled here on all
+    // cores. Other files are compared by JGit, which applies them.
+    if (verdict == Verdict.COMPARE_CONTENT
+        && (stat.mode() & TYPE_MASK) == REGULAR
+        && isBlob(file, (Long) unix.get("size"), entry.id())) {
+      return Verdict.SAME;
+    }
+    return verdict;
+  }
+
+  /** Whether the file's bytes hash to {@code id} as a blob, as git hashes them with no filter. */
+  static boolean isBlob(Path file, long size, ObjectId id) {
+    MessageDigest sha1 = Constants.newMessageDigest();
+    sha1.update(Constants.encodedTypeString(Constants.OBJ_BLOB));
+    sha1.update((byte) ' ');
+    sha1.update(Constants.encodeASCII(size));
+    sha1.update((byte) 0);
+    byte[] buffer = new byte[(int) Math.min(size + 1, 64 * 1024)];
+    long read = 0;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      for (int n; (n = in.read(buffer)) > 0; read += n) {
+        sha1.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      return false; // unreadable: JGit's comparison decides
+    }
+    return read == size && id.equals(ObjectId.fromRaw(sha1.digest()));
   }
 
   /**

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,45 @@ class TrackedChangesTest {
     write("a.txt", "aaaa"); // a new inode
     assertThat(changedPaths()).isEmpty();
     assertThat(gitStatus()).isEmpty();
+  }
+
+  @Test
+  void aCopiedCheckoutIsClean() throws Exception {
+    Path copy = Files.createDirectory(dir.resolve("copy"));
+    ProcessBuilder cp =
+        new ProcessBuilder("cp", "-a", ".git", "a.txt", "src", "link", copy.toString());
+    assertThat(cp.directory(dir.toFile()).inheritIO().start().waitFor()).isZero();
+    // new inodes and ctimes: every file is compared by content
+    assertThat(new GitReader(Map.of()).read(copy).changedPaths()).isEmpty();
+  }
+
+  @Test
+  void hashesAFileAsGitDoes() throws Exception {
+    byte[] large = new byte[200_000];
+    new Random(7).nextBytes(large);
+    Files.write(dir.resolve("large.bin"), large);
+    ObjectId id = ObjectId.fromString(git("hash-object", "large.bin").trim());
+    assertThat(WorkTreeChanges.isBlob(dir.resolve("large.bin"), large.length, id)).isTrue();
+    large[199_999]++;
+    Files.write(dir.resolve("large.bin"), large);
+    assertThat(WorkTreeChanges.isBlob(dir.resolve("large.bin"), large.length, id)).isFalse();
+    ObjectId a = ObjectId.fromString(git("hash-object", "a.txt").trim());
+    assertThat(WorkTreeChanges.isBlob(dir.resolve("a.txt"), 4, a)).isTrue();
+  }
+
+  @Test
+  void lineEndingsConvertedOnCheckInAreNoChange() throws Exception {
+    git("config", "core.autocrlf", "true");
+    write("crlf.txt", "one\r\ntwo\r\n");
+    git("add", "crlf.txt"); // stored as "one\ntwo\n"
+    git("commit", "-q", "-m", "crlf");
+    Path crlf = dir.resolve("crlf.txt");
+    Files.setLastModifiedTime(crlf, FileTime.from(WRITTEN.plusSeconds(1)));
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+    Files.writeString(crlf, "one\r\nTWO\r\n");
+    assertThat(changedPaths()).containsExactly("crlf.txt");
+    assertThat(gitStatus()).containsExactly("crlf.txt");
   }
 
   @Test

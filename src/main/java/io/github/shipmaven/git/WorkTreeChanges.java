@@ -34,10 +34,12 @@ import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 
 /**
  * The tracked files that differ from their index entries, decided as {@code git status} decides
- * when it refreshes the index (read-cache.c's {@code ie_modified}): a changed type or executable
- * bit, or a changed size, is a change; any other stat difference, or an entry that is racily clean,
- * is settled by comparing the file's content with the entry's blob; matching stat data is no
- * change.
+ * when it refreshes the index (read-cache.c's {@code ie_modified}): a changed type, executable bit
+ * or size is a change; any other stat difference (statinfo.c's {@code match_stat_data}: mtime,
+ * ctime, inode, uid, gid, as {@code core.checkStat} and {@code core.trustctime} select), or an
+ * entry that is racily clean, is settled by the file's content; matching stat data is no change.
+ * Entries JGit wrote hold no ctime, inode, uid or gid, so their files are compared by content, as
+ * git compares them until it next writes the index (this check writes nothing).
  */
 final class WorkTreeChanges {
   /**
@@ -244,8 +246,9 @@ final class WorkTreeChanges {
 
   /**
    * The paths whose file content differs from the entry's blob, as JGit's status compares them
-   * (clean filters and line endings applied). JGit takes a file as unchanged, without reading it,
-   * when its mtime and size match; a smudged entry (size 0) is always read.
+   * (clean filters and line endings applied). JGit takes a file whose mtime and size match as
+   * unchanged without reading it, so the entries are smudged first (size 0), as git marks racily
+   * clean ones: JGit reads every file.
    */
   private static Set<String> contentDiffers(Repository repo, List<String> paths)
       throws IOException {

@@ -99,7 +99,7 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
       List<Entry> entries = new ArrayList<>();
       int end = readEntries(b, version, int32(b, 8), entries);
       return new IndexFile(entries, rootTree(b, end), writtenSeconds);
-    } catch (IndexOutOfBoundsException e) {
+    } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new IOException("git index file ends inside an entry: " + file, e);
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.ShipException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,6 +268,16 @@ class TrackedChangesTest {
       assertThat(debugLines(entries))
           .isEqualTo(git("ls-files", "--debug").replaceAll("dev: [0-9]+\t", ""));
     }
+  }
+
+  @Test
+  void aTruncatedIndexIsAnErrorNotAnAnswer() throws Exception {
+    byte[] index = Files.readAllBytes(dir.resolve(".git/index"));
+    Path truncated = dir.resolve("truncated-index");
+    Files.write(truncated, Arrays.copyOf(index, 100));
+    assertThatThrownBy(() -> IndexFile.read(truncated))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("ends inside an entry");
   }
 
   private static String debugLines(List<IndexFile.Entry> entries) {

@@ -1,6 +1,7 @@
 package io.github.shipmaven.git;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.eclipse.jgit.util.RawParseUtils;
  */
 record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
   private static final int FLAGS = 60; // entry offset of the flags, after the stat data and id
+  private static final int NAME_LENGTH = 0xFFF; // in the flags; 0xFFF: at least that long
   private static final int ASSUME_VALID = 0x8000;
   private static final int EXTENDED = 0x4000;
   private static final int SKIP_WORKTREE = 0x4000; // in the extended flags
@@ -96,8 +98,10 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
       throw new IOException("git index version " + version + " is not supported: " + file);
     }
     try {
-      List<Entry> entries = new ArrayList<>();
-      int end = readEntries(b, version, int32(b, 8), entries);
+      int count = int32(b, 8);
+      // Every entry takes at least 62 bytes: a corrupt count cannot ask for more room than that.
+      List<Entry> entries = new ArrayList<>(Math.max(0, Math.min(count, b.length / 62)));
+      int end = readEntries(b, version, count, entries);
       return new IndexFile(entries, rootTree(b, end), writtenSeconds);
     } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new IOException("git index file ends inside an entry: " + file, e);
@@ -106,13 +110,14 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
 
   /** Adds the entries that start at offset 12 to {@code entries}; returns the offset after them. */
   private static int readEntries(byte[] b, int version, int count, List<Entry> entries) {
-    byte[] previousPath = new byte[0];
+    byte[] previousPath = new byte[0]; // version 4 only
     int p = 12;
     for (int i = 0; i < count; i++) {
       int flags = uint16(b, p + FLAGS);
       int extendedFlags = version >= 3 && (flags & EXTENDED) != 0 ? uint16(b, p + FLAGS + 2) : 0;
       int name = p + FLAGS + (version >= 3 && (flags & EXTENDED) != 0 ? 4 : 2);
-      byte[] path;
+      int length = flags & NAME_LENGTH; // the whole path's, unless too long to say
+      String path;
       int next;
       if (version == 4) {
         // The path is the previous one minus its last N bytes, plus a NUL-terminated suffix.
@@ -122,20 +127,22 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
           c = b[name++] & 0xff;
           n = ((n + 1) << 7) | (c & 0x7f);
         }
-        int end = nul(b, name);
         int keep = previousPath.length - n;
-        path = Arrays.copyOf(previousPath, keep + end - name);
-        System.arraycopy(b, name, path, keep, end - name);
+        int end = length < NAME_LENGTH ? name + length - keep : nul(b, name);
+        byte[] whole = Arrays.copyOf(previousPath, keep + end - name);
+        System.arraycopy(b, name, whole, keep, end - name);
+        path = decode(whole, 0, whole.length);
+        previousPath = whole;
         next = end + 1;
       } else {
-        int end = nul(b, name);
-        path = Arrays.copyOfRange(b, name, end);
+        int end = length < NAME_LENGTH ? name + length : nul(b, name);
+        path = decode(b, name, end);
         // NUL padding to a multiple of 8 bytes, at least one NUL
-        next = p + ((name - p + path.length + 8) & ~7);
+        next = p + ((end - p + 8) & ~7);
       }
       entries.add(
           new Entry(
-              RawParseUtils.decode(path),
+              path,
               ObjectId.fromRaw(b, p + 40),
               int32(b, p + 24),
               (flags >> 12) & 3,
@@ -150,7 +157,6 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
                   int32(b, p + 28),
                   int32(b, p + 32),
                   int32(b, p + 36))));
-      previousPath = path;
       p = next;
     }
     return p;
@@ -175,6 +181,12 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
       p += 8 + int32(b, p + 4);
     }
     return null;
+  }
+
+  /** UTF-8, as JGit decodes paths; JGit's fallback for names that are not. */
+  private static String decode(byte[] b, int from, int to) {
+    String path = new String(b, from, to - from, StandardCharsets.UTF_8);
+    return path.indexOf('\uFFFD') < 0 ? path : RawParseUtils.decode(b, from, to);
   }
 
   private static int nul(byte[] b, int from) {

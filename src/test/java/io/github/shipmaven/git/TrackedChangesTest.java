@@ -271,6 +271,20 @@ class TrackedChangesTest {
   }
 
   @Test
+  void readsPathsTooLongForTheFlags() throws Exception {
+    // 0xFFF bytes or more: the flags cannot hold the length, the path ends at its NUL
+    String deep = ("d".repeat(250) + "/").repeat(17) + "f.txt";
+    String blob = git("hash-object", "a.txt").trim();
+    git("update-index", "--add", "--cacheinfo", "100644," + blob + "," + deep);
+    for (String version : List.of("2", "4")) {
+      git("update-index", "--index-version", version);
+      assertThat(IndexFile.read(dir.resolve(".git/index")).entries())
+          .extracting(IndexFile.Entry::path)
+          .containsExactly("a.txt", deep, "link", "src/b.txt");
+    }
+  }
+
+  @Test
   void aTruncatedIndexIsAnErrorNotAnAnswer() throws Exception {
     byte[] index = Files.readAllBytes(dir.resolve(".git/index"));
     Path truncated = dir.resolve("truncated-index");

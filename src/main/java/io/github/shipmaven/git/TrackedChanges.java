@@ -30,7 +30,7 @@ final class TrackedChanges {
 
   static List<String> of(Repository repo) throws IOException, GitAPIException {
     if (!WorkTreeChanges.supported(repo.getWorkTree().toPath())) {
-      return fullStatus(repo); // no inode or ctime to compare: JGit's own mtime and size check
+      return fullStatus(repo); // no ctime or inode to read (Windows): JGit's full status decides
     }
     IndexFile index = IndexFile.read(repo.getIndexFile().toPath());
     boolean staged = indexDiffersFromHead(repo, index);

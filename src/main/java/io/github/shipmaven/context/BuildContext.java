@@ -1,5 +1,6 @@
 package io.github.shipmaven.context;
 
+import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import java.io.IOException;
@@ -235,7 +236,8 @@ public final class BuildContext {
   private static List<String> describe(Summary summary) {
     List<String> lines = new java.util.ArrayList<>();
     lines.add(
-        String.format("Build context: %s in %,d files", size(summary.bytes()), summary.files()));
+        String.format(
+            "Build context: %s in %,d files", Bytes.describe(summary.bytes()), summary.files()));
     if (summary.bytes() > LARGE_CONTEXT_BYTES) {
       lines.add(
           "Largest entries: "
@@ -244,7 +246,7 @@ public final class BuildContext {
                   summary.topLevel().entrySet().stream()
                       .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                       .limit(5)
-                      .map(e -> e.getKey() + " " + size(e.getValue()))
+                      .map(e -> e.getKey() + " " + Bytes.describe(e.getValue()))
                       .toList())
               + " (add what the image does not need to .dockerignore)");
     }
@@ -261,12 +263,6 @@ public final class BuildContext {
                     + name
                     + "/: add it to .dockerignore unless the Dockerfile needs it.")
         .toList();
-  }
-
-  static String size(long bytes) {
-    return bytes >= 1024 * 1024
-        ? String.format("%.1f MB", bytes / (1024.0 * 1024))
-        : String.format("%.1f kB", bytes / 1024.0);
   }
 
   /** Logs {@link #describe} and {@link #warnings}. */

@@ -16,10 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -34,23 +30,13 @@ final class DaemonConnection implements AutoCloseable {
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final long TRANSFER_SLICE = 8L * 1024 * 1024;
 
-  private static final ScheduledExecutorService WATCH =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "ship-daemon-idle-watch");
-            thread.setDaemon(true);
-            return thread;
-          });
-
   private final AutoCloseable resource;
   private final WritableByteChannel channel;
   private final InputStream in;
   private final OutputStream out;
   private final Duration idleTimeout;
   private volatile long lastActivity = System.nanoTime();
-  private volatile boolean timedOut;
-  private volatile boolean closed;
-  private ScheduledFuture<?> watch;
+  private final IdleWatch watch;
 
   private DaemonConnection(
       AutoCloseable resource,
@@ -63,9 +49,8 @@ final class DaemonConnection implements AutoCloseable {
     this.in = new BufferedInputStream(new Watched(in));
     this.out = new WatchedOutput(out);
     this.idleTimeout = idleTimeout;
-    if (idleTimeout != null) {
-      schedule(idleTimeout.toNanos());
-    }
+    this.watch =
+        idleTimeout == null ? null : IdleWatch.start(idleTimeout, () -> lastActivity, this::close);
   }
 
   /**
@@ -123,11 +108,8 @@ final class DaemonConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    synchronized (this) {
-      if (watch != null) {
-        watch.cancel(false);
-      }
+    if (watch != null) {
+      watch.stop();
     }
     try {
       resource.close();
@@ -136,25 +118,8 @@ final class DaemonConnection implements AutoCloseable {
     }
   }
 
-  private synchronized void schedule(long delayNanos) {
-    if (!closed) {
-      watch = WATCH.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void check() {
-    long idle = System.nanoTime() - lastActivity;
-    long limit = idleTimeout.toNanos();
-    if (idle < limit) {
-      schedule(limit - idle);
-      return;
-    }
-    timedOut = true;
-    close();
-  }
-
   private IOException translated(IOException e) {
-    return timedOut && !(e instanceof IdleTimeoutException)
+    return watch != null && watch.fired() && !(e instanceof IdleTimeoutException)
         ? new IdleTimeoutException(idleTimeout)
         : e;
   }

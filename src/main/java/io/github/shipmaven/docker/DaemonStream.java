@@ -27,6 +27,11 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
   @Override
   public void onError(Throwable throwable) {
     failure = throwable;
+    closeQuietly();
+  }
+
+  /** Ends the stream: closes the daemon connection, and {@link #await} returns. */
+  void closeQuietly() {
     try {
       close();
     } catch (IOException ignored) {

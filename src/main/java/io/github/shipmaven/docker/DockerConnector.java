@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -37,6 +39,11 @@ import javax.net.ssl.SSLContext;
 public final class DockerConnector {
   /** The oldest Engine API whose build and push this plugin uses (Docker 1.12). */
   static final String MINIMUM_API = "1.24";
+
+  /** Docker's answer to a request for an API version it no longer serves. */
+  private static final Pattern VERSION_REFUSED =
+      Pattern.compile(
+          "client version (\\S+) is too old\\. Minimum supported API version is ([0-9.]+)");
 
   private record Candidate(String label, URI host, boolean tls, String certPath) {}
 
@@ -51,7 +58,7 @@ public final class DockerConnector {
   }
 
   /** Connects, pings and checks the API version; fails naming every place tried. */
-  public DockerClient connect(String hostParameter) {
+  public DockerDaemon connect(String hostParameter) {
     List<String> failures = new ArrayList<>();
     for (Candidate candidate : candidates(hostParameter)) {
       String where = shown(candidate.host()) + " (" + candidate.label() + ")";
@@ -61,15 +68,17 @@ public final class DockerConnector {
         continue;
       }
       DockerSocketClient transport = new DockerSocketClient(candidate.host(), tls(candidate));
-      String api;
+      Map<String, List<String>> ping;
       try {
-        api = transport.ping();
+        ping = transport.ping();
       } catch (RuntimeException e) {
         failures.add(where + ": " + rootMessage(e));
         continue;
       }
       DockerClient client =
           DockerClientImpl.getInstance(new ClientConfig(candidate.host()), transport);
+      List<String> pinged = ping.get("Api-Version");
+      String api = pinged == null || pinged.isEmpty() ? null : pinged.get(0);
       if (api == null) {
         api = client.versionCmd().exec().getApiVersion(); // daemons before API 1.25 do not ping it
       }
@@ -85,7 +94,7 @@ public final class DockerConnector {
                 + " or newer (Docker 1.12+): upgrade the daemon.");
       }
       log.debug("Docker daemon: " + where + ", Engine API " + api);
-      return client;
+      return new DockerDaemon(client, transport, where, api, ping);
     }
     throw ShipException.config(
         "No Docker daemon answered; tried "
@@ -268,6 +277,15 @@ public final class DockerConnector {
     }
     if (t instanceof UnknownHostException) {
       return "unknown host " + t.getMessage();
+    }
+    Matcher tooOld = t.getMessage() == null ? null : VERSION_REFUSED.matcher(t.getMessage());
+    if (tooOld != null && tooOld.find()) {
+      return "the Docker daemon refused Engine API "
+          + tooOld.group(1)
+          + " and needs "
+          + tooOld.group(2)
+          + " or newer (ship-maven-plugin sends unversioned requests: check DOCKER_API_VERSION and"
+          + " any proxy in front of the daemon)";
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }

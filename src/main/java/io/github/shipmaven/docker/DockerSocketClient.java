@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
@@ -93,16 +95,16 @@ final class DockerSocketClient implements DockerHttpClient {
   }
 
   /**
-   * Pings the daemon: its Engine API version from the {@code Api-Version} header of {@code /_ping},
-   * or null from a daemon too old to send it. One round trip, nothing to parse.
+   * Pings the daemon; returns the answer's headers: {@code Api-Version} (absent before API 1.25),
+   * {@code Builder-Version}, {@code Ostype}, and Podman's {@code Libpod-Api-Version}.
    */
-  String ping() {
+  Map<String, List<String>> ping() {
     try (Response response =
         execute(Request.builder().method(Request.Method.GET).path("/_ping").build())) {
       if (response.getStatusCode() != 200) {
         throw new IllegalStateException("/_ping answered HTTP " + response.getStatusCode());
       }
-      return response.getHeader("Api-Version");
+      return response.getHeaders();
     }
   }
 

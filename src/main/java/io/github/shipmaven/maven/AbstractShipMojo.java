@@ -1,10 +1,10 @@
 package io.github.shipmaven.maven;
 
-import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.docker.DockerConnector;
+import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.git.BranchFilter;
 import io.github.shipmaven.git.GitFacts;
 import io.github.shipmaven.git.GitReader;
@@ -13,7 +13,6 @@ import io.github.shipmaven.image.TagTemplates;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
 import io.github.shipmaven.render.DeployHook;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -146,7 +145,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   private final SettingsDecrypter decrypter;
 
-  private CompletableFuture<DockerClient> docker;
+  private CompletableFuture<DockerDaemon> docker;
 
   /** The process environment; tests replace it. */
   Map<String, String> environment = System.getenv();
@@ -220,7 +219,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
   }
 
   /** The daemon connection started with the goal; fails as connecting failed. */
-  final DockerClient docker() {
+  final DockerDaemon docker() {
     try {
       return docker.join();
     } catch (CompletionException e) {
@@ -230,14 +229,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   private void closeDocker() {
     if (docker != null) {
-      docker.thenAccept(
-          client -> {
-            try {
-              client.close();
-            } catch (IOException ignored) {
-              // nothing more to release
-            }
-          });
+      docker.thenAccept(DockerDaemon::close);
       docker = null;
     }
   }

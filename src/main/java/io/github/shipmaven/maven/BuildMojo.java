@@ -173,7 +173,7 @@ public class BuildMojo extends AbstractShipMojo {
             noCache,
             pullLogins());
     // Only now wait for the daemon connection, made meanwhile on its own thread.
-    String imageId = new ImageBuilder(docker(), log).build(request);
+    String imageId = new ImageBuilder(docker().client(), log).build(request);
     ImageRecord.start(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

@@ -1,5 +1,6 @@
 package io.github.shipmaven.maven;
 
+import io.github.shipmaven.core.Durations;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
@@ -7,6 +8,7 @@ import io.github.shipmaven.core.StepSummary;
 import io.github.shipmaven.docker.ImagePusher;
 import io.github.shipmaven.plan.ImageRecord;
 import io.github.shipmaven.registry.RegistryCredentials;
+import java.time.Duration;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -36,6 +38,16 @@ public class PushMojo extends AbstractShipMojo {
    */
   @Parameter(property = ShipProperties.PUSH_RETRIES, defaultValue = "3")
   int retries;
+
+  /**
+   * How long a push may make no progress (no layer advancing) before it is abandoned and, as a
+   * transient failure, retried; ISO-8601, e.g. {@code PT2M}. The daemon cancels a push whose client
+   * goes away.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PUSH_STALL_TIMEOUT, defaultValue = "PT2M")
+  String pushStallTimeout;
 
   /** Waits between retries; tests replace it. */
   Sleeper sleeper = Sleeper.REAL;
@@ -74,12 +86,15 @@ public class PushMojo extends AbstractShipMojo {
       throw ShipException.config(
           "<retries> (ship.push.retries) is " + retries + ": use 0 or more.");
     }
+    Duration stallTimeout =
+        Durations.positive(pushStallTimeout, "<pushStallTimeout> (ship.push.stallTimeout)");
     ShipLog log = log();
     // The plan may come from a goal that did not foresee this push.
     RegistryCredentials login =
         plan.loginChecked() ? plan.credentials() : requireCredentials(plan.image());
     String digest =
-        new ImagePusher(docker(), log, sleeper).push(plan.image(), plan.tags(), login, retries);
+        new ImagePusher(docker(), log, sleeper)
+            .push(plan.image(), plan.tags(), login, new ImagePusher.Policy(retries, stallTimeout));
     ImageRecord.load(imageRecordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

@@ -21,6 +21,7 @@ final class ShipProperties {
   static final String NO_CACHE = "ship.noCache";
   static final String SERVER_ID = "ship.serverId";
   static final String PUSH_RETRIES = "ship.push.retries";
+  static final String PUSH_STALL_TIMEOUT = "ship.push.stallTimeout";
   static final String RENDER_SERVER_ID = "ship.render.serverId";
   static final String RENDER_WAIT = "ship.render.wait";
   static final String RENDER_TIMEOUT = "ship.render.timeout";

@@ -1,0 +1,110 @@
+package io.github.shipmaven.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A daemon that answered: docker-java's client for what it models, the plugin's own transport for
+ * what it does not (BuildKit builds, the registry's view of a tag), where it was found, and what
+ * its ping said about it.
+ */
+public final class DockerDaemon implements AutoCloseable {
+  private final DockerClient client;
+  private final DockerHttpClient transport;
+  private final String where;
+  private final String apiVersion;
+  private final Map<String, List<String>> ping;
+
+  DockerDaemon(
+      DockerClient client,
+      DockerHttpClient transport,
+      String where,
+      String apiVersion,
+      Map<String, List<String>> ping) {
+    this.client = client;
+    this.transport = transport;
+    this.where = where;
+    this.apiVersion = apiVersion;
+    this.ping = ping;
+  }
+
+  public DockerClient client() {
+    return client;
+  }
+
+  DockerHttpClient transport() {
+    return transport;
+  }
+
+  /** Where it was found: {@code unix:///var/run/docker.sock (default socket)}. */
+  public String where() {
+    return where;
+  }
+
+  /** Its Engine API version, e.g. {@code 1.41}; null if it would not say. */
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  /** A header of its {@code /_ping} answer, or null. */
+  String pingHeader(String name) {
+    List<String> values = ping.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Whether this is Podman's Docker-compatible service rather than Docker Engine. */
+  public boolean isPodman() {
+    return pingHeader("Libpod-Api-Version") != null;
+  }
+
+  /**
+   * What it is, for {@code ship:info}: {@code Docker Engine 20.10.24 (API 1.41, linux/amd64)} or
+   * {@code Podman 4.3.1 (API 1.41, linux/amd64)}. Asks {@code /version}.
+   */
+  public String describe() {
+    Request request = Request.builder().method(Request.Method.GET).path("/version").build();
+    try (DockerHttpClient.Response response = transport.execute(request);
+        InputStream body = response.getBody()) {
+      JsonNode version = new ObjectMapper().readTree(body);
+      String name = isPodman() ? "Podman" : "Docker Engine";
+      for (JsonNode component : version.path("Components")) {
+        if (component.path("Name").asText("").contains("Podman")) {
+          name = "Podman";
+        }
+      }
+      return name
+          + " "
+          + version.path("Version").asText("(version unknown)")
+          + " (API "
+          + version.path("ApiVersion").asText(apiVersion)
+          + ", "
+          + version.path("Os").asText("?")
+          + "/"
+          + version.path("Arch").asText("?")
+          + ")";
+    } catch (IOException | RuntimeException e) {
+      return (isPodman() ? "Podman" : "Docker Engine")
+          + " (API "
+          + apiVersion
+          + "; /version: "
+          + DockerConnector.rootMessage(e)
+          + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException ignored) {
+      // nothing more to release: each response closes its own connection
+    }
+  }
+}

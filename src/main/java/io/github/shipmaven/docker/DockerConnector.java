@@ -57,6 +57,13 @@ public final class DockerConnector {
     this.log = log;
   }
 
+  /** Checks a {@code <dockerHost>} address before any work; blank means "find the daemon". */
+  public static void checkHost(String hostParameter) {
+    if (hostParameter != null && !hostParameter.isBlank()) {
+      DockerHost.parse(hostParameter, "<dockerHost> (ship.docker.host)");
+    }
+  }
+
   /** Connects, pings and checks the API version; fails naming every place tried. */
   public DockerDaemon connect(String hostParameter) {
     List<String> failures = new ArrayList<>();

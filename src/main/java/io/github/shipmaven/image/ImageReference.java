@@ -121,8 +121,7 @@ public record ImageReference(String name, String registry, String path) {
 
   /** Whether the registry is on this machine (localhost, 127.0.0.0/8, [::1]). */
   public boolean isLoopbackRegistry() {
-    String host = registry.replaceFirst(":[0-9]+$", "");
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return Hosts.isLoopback(Hosts.withoutPort(registry));
   }
 
   private static ShipException invalid(String image, String why) {

@@ -64,6 +64,12 @@ public final class RenderClient {
     this.log = log;
   }
 
+  /** A client for {@code target}'s API, with a fresh HTTP client. */
+  public static RenderClient forTarget(
+      RenderTarget target, Clock clock, Sleeper sleeper, ShipLog log) {
+    return new RenderClient(new OkHttpClient(), target.api(), target.apiKey(), clock, sleeper, log);
+  }
+
   public static String dashboardUrl(String serviceId, String deployId) {
     return DASHBOARD + "/web/" + serviceId + (deployId == null ? "" : "/deploys/" + deployId);
   }

@@ -3,6 +3,8 @@ package io.github.shipmaven.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +39,22 @@ class GoalsTest {
   final List<String> lines = new ArrayList<>();
   final Map<String, String> env = new HashMap<>();
 
+  /** The other ship executions of the build, as Maven's execution plan would give them. */
+  final List<AbstractShipMojo.Execution> others = new ArrayList<>();
+
+  final ShipExecutions executions =
+      new ShipExecutions() {
+        @Override
+        public List<AbstractShipMojo.Execution> others(AbstractShipMojo current) {
+          return others;
+        }
+
+        @Override
+        public Map<Goal, String> bindings(AbstractShipMojo current) {
+          return Map.of(Goal.BUILD, "bound to package");
+        }
+      };
+
   @BeforeEach
   void gitRepository() throws Exception {
     Files.writeString(repo.resolve("pom.xml"), "<project/>");
@@ -68,6 +86,7 @@ class GoalsTest {
     mojo.project = project;
     mojo.environment = env;
     mojo.home = home;
+    mojo.executions = executions;
     mojo.setLog(
         new SystemStreamLog() {
           @Override
@@ -253,8 +272,10 @@ class GoalsTest {
 
   /** A plan made by an earlier goal that did not foresee push or deploy (no login, no hook). */
   void planWithoutPushOrDeploy(AbstractShipMojo mojo) throws Exception {
-    InfoMojo info = new InfoMojo(null);
+    InfoMojo info = new InfoMojo(null, null, null);
     info.project = mojo.project;
+    info.executions = executions;
+    info.setLog(mojo.getLog());
     info.environment = env;
     info.home = home;
     info.image = mojo.image;

@@ -1,9 +1,11 @@
 package io.github.shipmaven.context;
 
+import io.github.shipmaven.context.DockerfileInstructions.Instruction;
 import io.github.shipmaven.image.ImageReference;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,35 +27,32 @@ public final class BaseImages {
     Set<String> stages = new HashSet<>();
     Set<String> registries = new LinkedHashSet<>();
     boolean seenFrom = false;
-    for (String line : instructions(dockerfile)) {
-      String[] words = line.trim().split("\\s+");
-      String keyword = words[0].toUpperCase(Locale.ROOT);
-      if (keyword.equals("ARG") && !seenFrom && words.length > 1) {
-        String[] kv = words[1].split("=", 2);
-        args.put(kv[0], buildArgs.getOrDefault(kv[0], kv.length > 1 ? unquote(kv[1]) : ""));
-      } else if (keyword.equals("FROM")) {
-        seenFrom = true;
-        String image = null;
-        for (int i = 1; i < words.length; i++) {
-          if (words[i].startsWith("--")) {
-            continue;
-          }
-          if (image == null) {
-            image = substitute(words[i], args);
-          } else if (words[i].equalsIgnoreCase("AS") && i + 1 < words.length) {
-            stages.add(words[i + 1].toLowerCase(Locale.ROOT));
+    for (Instruction instruction : DockerfileInstructions.read(dockerfile).instructions()) {
+      List<String> words = instruction.words();
+      switch (instruction.keyword()) {
+        case "ARG" -> {
+          if (!seenFrom) {
+            for (String word : words) {
+              String[] kv = word.split("=", 2);
+              args.put(kv[0], buildArgs.getOrDefault(kv[0], kv.length > 1 ? kv[1] : ""));
+            }
           }
         }
-        addImage(image, stages, registries);
-      } else if (keyword.equals("COPY") || keyword.equals("ADD")) {
-        for (String word : words) {
-          if (word.startsWith("--from=")) {
-            String from = word.substring("--from=".length());
+        case "FROM" -> {
+          seenFrom = true;
+          if (words.size() >= 3 && words.get(1).equalsIgnoreCase("AS")) {
+            stages.add(words.get(2).toLowerCase(Locale.ROOT));
+          }
+          addImage(words.isEmpty() ? null : substitute(words.get(0), args), stages, registries);
+        }
+        case "COPY", "ADD" -> {
+          for (String from : instruction.flagValues("from")) {
             if (!from.matches("[0-9]+")) {
               addImage(substitute(from, args), stages, registries);
             }
           }
         }
+        default -> {}
       }
     }
     return registries;
@@ -69,28 +68,6 @@ public final class BaseImages {
     registries.add(ImageReference.registryOf(image));
   }
 
-  /** Instructions with line continuations joined, comments and blank lines dropped. */
-  private static Iterable<String> instructions(String dockerfile) {
-    java.util.List<String> result = new java.util.ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String raw : dockerfile.split("\\R")) {
-      String line = raw.strip();
-      if (line.startsWith("#") || (line.isEmpty() && current.isEmpty())) {
-        continue;
-      }
-      if (line.endsWith("\\")) {
-        current.append(line, 0, line.length() - 1).append(' ');
-        continue;
-      }
-      current.append(line);
-      if (!current.toString().isBlank()) {
-        result.add(current.toString());
-      }
-      current.setLength(0);
-    }
-    return result;
-  }
-
   private static String substitute(String word, Map<String, String> args) {
     Matcher m = VARIABLE.matcher(word);
     StringBuilder out = new StringBuilder();
@@ -104,11 +81,5 @@ public final class BaseImages {
     }
     m.appendTail(out);
     return out.toString();
-  }
-
-  private static String unquote(String value) {
-    return value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\""))
-        ? value.substring(1, value.length() - 1)
-        : value;
   }
 }

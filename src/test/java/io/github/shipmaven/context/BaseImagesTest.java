@@ -36,4 +36,21 @@ class BaseImagesTest {
     assertThat(BaseImages.registries("FROM ${MISSING:-index.docker.io/library/alpine}\n", Map.of()))
         .containsExactly("docker.io");
   }
+
+  @Test
+  void readsTheDockerfileAsTheParserDoes() {
+    String dockerfile =
+        """
+        # escape=`
+        ARG REGISTRY=ghcr.io BASE=team/jdk:17
+        FROM ${REGISTRY}/${BASE} `
+            AS build
+        RUN <<EOF
+        FROM quay.io/not/an/instruction
+        EOF
+        COPY --chown=1:1 --from=registry.example.com/tools/x:1 /x /x
+        """;
+    assertThat(BaseImages.registries(dockerfile, Map.of()))
+        .containsExactly("ghcr.io", "registry.example.com");
+  }
 }

@@ -100,7 +100,7 @@ class RenderClientTest {
         new MockResponse.Builder().code(429).setHeader("Ratelimit-Reset", "3600").build());
     server.enqueue(json(200, "{\"deploy\":{\"id\":\"dep-3\"}}"));
     assertThat(client().trigger(hook(), IMAGE)).isEqualTo("dep-3");
-    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(3), RenderClient.MAX_RETRY_WAIT);
+    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(3), RenderHttp.MAX_RETRY_WAIT);
     assertThat(lines).anyMatch(l -> l.contains("rate limit"));
   }
 
@@ -151,8 +151,8 @@ class RenderClientTest {
         DeployHook.parse("http://127.0.0.1:" + closedPort + "/deploy/srv-abc?key=" + KEY, "test");
     assertThatThrownBy(() -> client().trigger(unreachable, IMAGE))
         .hasMessageContaining("Could not reach")
-        .hasMessageContaining("after " + RenderClient.HOOK_ATTEMPTS + " attempts");
-    assertThat(time.sleeps).hasSize(RenderClient.HOOK_ATTEMPTS - 1);
+        .hasMessageContaining("after " + RenderHttp.ATTEMPTS + " attempts");
+    assertThat(time.sleeps).hasSize(RenderHttp.ATTEMPTS - 1);
   }
 
   @Test

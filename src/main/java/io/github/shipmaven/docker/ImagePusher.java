@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.command.PushImageCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
@@ -92,6 +93,9 @@ public final class ImagePusher {
       if (result.digest() != null) {
         return result.digest();
       }
+      if (result.kind() == PushFailures.Kind.NOT_IN_DAEMON) {
+        throw notInDaemon(reference);
+      }
       if (result.kind() == PushFailures.Kind.LOGIN_REFUSED) {
         throw ShipException.config(
             "Registry "
@@ -142,9 +146,11 @@ public final class ImagePusher {
     String reference = image.withTag(tag);
     PushStream stream = new PushStream(reference, tag, log);
     PushImageCmd cmd = daemon.client().pushImageCmd(image.name()).withTag(tag);
-    if (credentials != null) {
-      cmd.withAuthConfig(DockerAuth.of(image.registry(), credentials));
-    }
+    // Always a login, if only an empty one: Docker 20.10 answers 400 to a push without the header.
+    cmd.withAuthConfig(
+        credentials == null
+            ? new AuthConfig().withRegistryAddress(image.registry())
+            : DockerAuth.of(image.registry(), credentials));
     DaemonStream<PushResponseItem> callback = new DaemonStream<>(stream::accept);
     // Closing the connection makes the daemon cancel the push: it stops when its client leaves.
     IdleWatch stall = IdleWatch.start(stallTimeout, stream::lastProgress, callback::closeQuietly);
@@ -157,10 +163,7 @@ public final class ImagePusher {
       stall.stop();
     }
     if (failure instanceof NotFoundException) {
-      throw ShipException.config(
-          "Image "
-              + reference
-              + " is not in the Docker daemon: run ship:build first (it binds to package).");
+      throw notInDaemon(reference);
     }
     if (stall.fired()) {
       return Attempt.transientFailure(
@@ -189,6 +192,13 @@ public final class ImagePusher {
     return new Attempt(stream.digest(), null, null);
   }
 
+  private static ShipException notInDaemon(String reference) {
+    return ShipException.config(
+        "Image "
+            + reference
+            + " is not in the Docker daemon: run ship:build first (it binds to package).");
+  }
+
   /**
    * Asks the daemon what the registry now serves for the tag ({@code GET /distribution/…/json},
    * which Docker answers by asking the registry with the same login). A different digest fails the
@@ -202,9 +212,7 @@ public final class ImagePusher {
             .method(Request.Method.GET)
             .path(
                 "/distribution/" + URLEncoder.encode(reference, StandardCharsets.UTF_8) + "/json");
-    if (credentials != null) {
-      request.putHeader("X-Registry-Auth", registryAuth(image.registry(), credentials));
-    }
+    request.putHeader("X-Registry-Auth", registryAuth(image.registry(), credentials));
     String served;
     try (DockerHttpClient.Response response = daemon.transport().execute(request.build());
         InputStream body = response.getBody()) {
@@ -254,9 +262,12 @@ public final class ImagePusher {
     log.debug(reference + ": the registry serves " + served + ", as pushed.");
   }
 
-  /** The daemon's {@code X-Registry-Auth}: base64url JSON of the login. */
+  /** The daemon's {@code X-Registry-Auth}: base64url JSON of the login, {@code {}} for none. */
   private static String registryAuth(String registry, RegistryCredentials credentials) {
     ObjectNode auth = JSON.createObjectNode();
+    if (credentials == null) {
+      return Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
+    }
     if (credentials.identityToken()) {
       auth.put("identitytoken", credentials.secret());
     } else {

@@ -4,14 +4,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What a failed push means, from the daemon's own words: a refused login (never retried), a
- * transient failure (retried with backoff: pushing is content-addressed and safe to repeat), or
- * anything else (fails at once). One table, first match wins; its patterns cover Docker's and
- * Podman's wordings (see {@code src/test/resources/daemon-streams/README.md}). A stalled push and a
- * daemon connection cut mid-push are transient too; the pusher knows those without words.
+ * What a failed push means, from the daemon's own words: an image the daemon does not have, a
+ * refused login (neither is retried), a transient failure (retried with backoff: pushing is
+ * content-addressed and safe to repeat), or anything else (fails at once). One table, first match
+ * wins; its patterns cover Docker's and Podman's wordings (see {@code
+ * src/test/resources/daemon-streams/README.md}). A stalled push and a daemon connection cut
+ * mid-push are transient too; the pusher knows those without words.
  */
 final class PushFailures {
   enum Kind {
+    NOT_IN_DAEMON,
     LOGIN_REFUSED,
     TRANSIENT,
     PERMANENT
@@ -21,6 +23,10 @@ final class PushFailures {
 
   private static final List<Rule> RULES =
       List.of(
+          // Docker 20.10, Docker 29, Podman: the image to push was never built or tagged here.
+          rule(
+              Kind.NOT_IN_DAEMON,
+              "does not exist locally with the tag|tag does not exist|image not known"),
           rule(
               Kind.LOGIN_REFUSED,
               "unauthorized|authentication required|no basic auth credentials|\\bdenied\\b"

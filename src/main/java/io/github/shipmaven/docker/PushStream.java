@@ -82,10 +82,11 @@ final class PushStream {
     if (aux.get("Digest") instanceof String digest) {
       auxDigest = digest;
       lastProgress = System.nanoTime();
-    } else if (Boolean.TRUE.equals(aux.get("ContentMissing"))) {
-      // Docker 29's containerd store: a layer the registry lacks is not in the local store either.
+    } else if (flag(aux, "contentMissing")) {
+      // Docker 29's containerd store: content the push needs is in neither the store nor the
+      // registry, e.g. a layer of a base image pulled for another platform.
       error = error == null ? "the daemon lacks content the push needs: " + aux : error;
-    } else if (Boolean.TRUE.equals(aux.get("ManifestPushedInsteadOfIndex"))) {
+    } else if (flag(aux, "manifestPushedInsteadOfIndex")) {
       log.warn(
           reference
               + ": the daemon pushed a single-platform manifest instead of the image index ("
@@ -94,6 +95,15 @@ final class PushStream {
     } else {
       log.debug(reference + ": " + aux);
     }
+  }
+
+  /** A boolean aux field; moby writes its field names lower camel case, so the case is ignored. */
+  private static boolean flag(Map<?, ?> aux, String name) {
+    return aux.entrySet().stream()
+        .anyMatch(
+            e ->
+                name.equalsIgnoreCase(String.valueOf(e.getKey()))
+                    && Boolean.TRUE.equals(e.getValue()));
   }
 
   private static long orZero(Long value) {

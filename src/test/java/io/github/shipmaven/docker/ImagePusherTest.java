@@ -359,4 +359,127 @@ class ImagePusherTest {
     assertThat(push()).isEqualTo(DIGEST);
     assertThat(daemon.requests()).noneMatch(r -> r.line().matches("[A-Z]+ /v[0-9].*"));
   }
+
+  // Real engines' streams, replayed (src/test/resources/daemon-streams).
+
+  /** Pushes {@code 127.0.0.1:5000/daemon-streams/<repository>:<tag>} against recorded answers. */
+  String replay(String repository, String tag, String push, String pingHead) throws Exception {
+    List<String> lines = ScriptedDaemon.recorded(push);
+    daemon.on("POST /images/", (request, reply) -> reply.stream(lines));
+    if (pingHead != null) {
+      daemon.on(
+          "GET /_ping",
+          (request, reply) -> reply.send(200, ScriptedDaemon.headers(pingHead), "OK"));
+    }
+    try (DockerDaemon docker =
+        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+      return new ImagePusher(docker, log, slept::add)
+          .push(
+              ImageReference.parse("127.0.0.1:5000/daemon-streams/" + repository),
+              List.of(tag),
+              LOGIN,
+              new ImagePusher.Policy(3, Duration.ofMinutes(2)));
+    }
+  }
+
+  @Test
+  void docker20GraphdriverPushAsRecorded() throws Exception {
+    String recorded = "sha256:958205b52774592dba21ad54b863eb5d8e175697e42eae2a614599c8670ea9e8";
+    String served = ScriptedDaemon.recorded("docker-20.10/distribution-after-push.jsonl").get(0);
+    daemon.on("GET /distribution/", (request, reply) -> reply.json(200, served));
+    assertThat(replay("docker", "1.0.0", "docker-20.10/push-ok-first-tag.jsonl", null))
+        .isEqualTo(recorded);
+    assertThat(log.lines)
+        .contains("127.0.0.1:5000/daemon-streams/docker:1.0.0: layer 4458fd352efc Pushed");
+  }
+
+  @Test
+  void podmanPushAsRecordedStandsOnItsStatusLine() throws Exception {
+    daemon.on(
+        "GET /distribution/", (request, reply) -> reply.send(404, "text/plain", "Not Found\n"));
+    assertThat(
+            replay("podman", "1.0.0", "podman-4.3/push-ok-first-tag.jsonl", "podman-4.3/ping.head"))
+        .isEqualTo("sha256:706a597625e27d818617c731e04ba3e106509012d13ed42d2ef2cd1354d17f4f");
+    assertThat(log.debug).anyMatch(l -> l.contains("Podman does not serve /distribution"));
+  }
+
+  @Test
+  void docker29ContainerdPushAsTranscribed() throws Exception {
+    String digest = "sha256:cee4ab89a569582e31cbf431cc532042f42b590e93abe554dd0616f1b17f52ce";
+    registryServes(digest);
+    assertThat(replay("app", "1.0.0", "docker-29/push-ok.jsonl", null)).isEqualTo(digest);
+  }
+
+  @Test
+  void docker29ManifestInsteadOfIndexIsAWarningNamingWhatWasPushed() throws Exception {
+    String digest = "sha256:28c6afdcbd46c113875baf245e6b2d2c31b057272320c387113984b87fad54df";
+    registryServes(digest);
+    assertThat(replay("alpine", "3.21", "docker-29/push-manifest-instead-of-index.jsonl", null))
+        .isEqualTo(digest);
+    assertThat(log.warnings)
+        .singleElement()
+        .asString()
+        .contains("single-platform manifest instead of the image index")
+        .contains(digest);
+  }
+
+  @Test
+  void docker29ContentMissingFailsWithTheDaemonsWords() {
+    assertThatThrownBy(() -> replay("app", "1.0.0", "docker-29/push-content-missing.jsonl", null))
+        .hasMessageContaining("the daemon lacks content the push needs")
+        .hasMessageContaining(
+            "sha256:d245bb5e418a2284be988b6702098e1da737f38a91d5a433c87f9d0e9d4c49ca");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void docker29UnknownTagMeansBuildFirst() {
+    assertThatThrownBy(
+            () -> replay("never-built", "1.0.0", "docker-29/push-unknown-image.jsonl", null))
+        .hasMessageContaining("run ship:build first");
+  }
+
+  @Test
+  void podmansRefusedLoginAsRecordedIsNotRetried() {
+    assertThatThrownBy(
+            () ->
+                replay(
+                    "podman",
+                    "1.0.0",
+                    "podman-4.3/push-wrong-password.jsonl",
+                    "podman-4.3/ping.head"))
+        .isInstanceOfSatisfying(
+            ShipException.class, e -> assertThat(e.kind()).isEqualTo(ShipException.Kind.CONFIG))
+        .hasMessageContaining("unauthorized: authentication required");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void aPushWithoutALoginStillSendsAnEmptyOne() throws Exception {
+    pushAnswers(statusLineStream("latest"));
+    try (DockerDaemon docker =
+        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+      new ImagePusher(docker, log, slept::add)
+          .push(IMAGE, List.of("latest"), null, new ImagePusher.Policy(0, Duration.ofMinutes(2)));
+    }
+    // Docker 20.10 answers a push without X-Registry-Auth with 400.
+    for (ScriptedDaemon.Exchange request : daemon.requests()) {
+      if (!request.line().startsWith("GET /_ping")) {
+        assertThat(
+                new String(
+                    Base64.getUrlDecoder().decode(request.header("X-Registry-Auth")),
+                    StandardCharsets.UTF_8))
+            .doesNotContain("shipit")
+            .matches("\\{}|.*\"serveraddress\":\"127.0.0.1:5000\".*");
+      }
+    }
+  }
+
+  @Test
+  void aVersionRefusalSaysWhichVersionTheDaemonNeeds() throws Exception {
+    String tooOld = ScriptedDaemon.recorded("docker-29/version-too-old.json").get(0);
+    daemon.on("POST /images/", (request, reply) -> reply.json(400, tooOld));
+    assertThatThrownBy(this::push)
+        .hasMessageContaining("refused Engine API 1.41 and needs 1.44 or newer");
+  }
 }

@@ -266,4 +266,24 @@ public final class ScriptedDaemon implements AutoCloseable {
       return lines;
     }
   }
+
+  /** The headers of a recorded answer's {@code .head} file, e.g. Podman's {@code /_ping}. */
+  public static Map<String, String> headers(String name) throws IOException {
+    try (InputStream in = ScriptedDaemon.class.getResourceAsStream("/daemon-streams/" + name)) {
+      if (in == null) {
+        throw new IOException("no recorded head " + name);
+      }
+      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
+          .lines()
+          .skip(1)
+          .filter(l -> l.indexOf(':') > 0)
+          .filter(l -> !l.regionMatches(true, 0, "Content-Length", 0, 14))
+          .forEach(
+              l ->
+                  headers.put(
+                      l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).trim()));
+      return headers;
+    }
+  }
 }

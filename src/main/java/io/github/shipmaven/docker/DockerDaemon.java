@@ -3,6 +3,8 @@ package io.github.shipmaven.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import java.io.IOException;
@@ -96,6 +98,19 @@ public final class DockerDaemon implements AutoCloseable {
           + "; /version: "
           + DockerConnector.rootMessage(e)
           + ")";
+    }
+  }
+
+  /**
+   * The platform an image in the daemon was built for, {@code linux/amd64}; null if the daemon has
+   * no such image.
+   */
+  public String platformOf(String reference) {
+    try {
+      InspectImageResponse image = client.inspectImageCmd(reference).exec();
+      return image.getOs() + "/" + image.getArch();
+    } catch (NotFoundException e) {
+      return null;
     }
   }
 

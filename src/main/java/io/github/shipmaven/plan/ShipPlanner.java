@@ -21,6 +21,7 @@ import io.github.shipmaven.image.TagTemplates;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
 import io.github.shipmaven.render.DeployHook;
+import io.github.shipmaven.render.RenderClient;
 import io.github.shipmaven.render.RenderTarget;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -78,6 +79,10 @@ public final class ShipPlanner {
     boolean follows = settings.runs(Goal.DEPLOY) || settings.runs(Goal.ROLLBACK);
     if (follows) {
       checkRender(settings.render());
+    }
+    if (settings.runs(Goal.ROLLBACK) && blankToNull(settings.rollback().deployId()) != null) {
+      RenderClient.checkDeployId(
+          settings.rollback().deployId(), element("deployId", ShipProperties.RENDER_DEPLOY_ID));
     }
     GitFacts git = new GitReader(settings.env()).read(settings.project().basedir());
     List<String> tags = TagTemplates.render(templates, git, settings.project().version(), log);
@@ -295,14 +300,10 @@ public final class ShipPlanner {
   private RenderTarget renderTarget(ShipSettings settings, boolean rollback) {
     ShipSettings.Render render = settings.render();
     DeployHook hook = deployHook(settings).orElse(null);
-    String configured = blankToNull(render.serviceId());
-    if (configured != null && !configured.matches("srv-[A-Za-z0-9]+")) {
-      throw ShipException.config(
-          element("renderServiceId", ShipProperties.RENDER_SERVICE_ID)
-              + " '"
-              + configured
-              + "' is not a Render service id: copy the srv-… id from the service's URL.");
-    }
+    String configured =
+        blankToNull(render.serviceId()) == null
+            ? null
+            : RenderClient.checkServiceId(render.serviceId());
     String serviceId =
         hook != null && (!rollback || configured == null) ? hook.serviceId() : configured;
     if (serviceId == null) {

@@ -56,8 +56,12 @@ public final class ShipSteps {
     return imageId;
   }
 
+  /** Render runs linux/amd64 images only. */
+  static final String RENDER_PLATFORM = "linux/amd64";
+
   /** Pushes every tag; returns the digest the registry confirmed. */
   public String push(DockerDaemon daemon) {
+    checkPlatform(daemon);
     String digest =
         new ImagePusher(daemon, log, sleeper)
             .push(plan.image(), plan.tags(), plan.login(), plan.push());
@@ -74,6 +78,34 @@ public final class ShipSteps {
             + String.join(", ", plan.tags()),
         log);
     return digest;
+  }
+
+  /**
+   * Before an image that Render will deploy is pushed: is it linux/amd64? An arm64 laptop's image
+   * pushes fine and then fails on Render with "exec format error".
+   */
+  private void checkPlatform(DockerDaemon daemon) {
+    ShipSettings.Deploy deploy = plan.settings().deploy();
+    if (plan.render() == null || deploy == null || !deploy.platformCheck()) {
+      return;
+    }
+    String reference = plan.references().get(0);
+    String platform = daemon.platformOf(reference);
+    if (platform != null && !platform.equals(RENDER_PLATFORM)) {
+      throw ShipException.config(
+          "Image "
+              + reference
+              + " was built for "
+              + platform
+              + ", but Render runs only "
+              + RENDER_PLATFORM
+              + ": set <platform>linux/amd64</platform> ("
+              + ShipProperties.PLATFORM
+              + "), which BuildKit cross-builds where the engine can, or"
+              + " <renderPlatformCheck>false</renderPlatformCheck> ("
+              + ShipProperties.RENDER_PLATFORM_CHECK
+              + ") for a Render-compatible stand-in.");
+    }
   }
 
   /**
@@ -105,19 +137,22 @@ public final class ShipSteps {
               + " <allowTagDeploy>true</allowTagDeploy> (ship.render.allowTagDeploy) to deploy the tag.");
     }
     RenderClient render = RenderClient.forTarget(target, clock, sleeper, log);
-    String deployId = render.trigger(target.hook(), imageUrl);
+    RenderClient.Triggered triggered =
+        target.hook() != null
+            ? render.deploy(target.hook(), imageUrl)
+            : render.deploy(target.serviceId(), imageUrl);
+    String deployId = triggered.deployId();
     log.info(
         "Render deploy "
             + (deployId == null ? "queued" : deployId)
             + " of "
             + imageUrl
+            + (target.hook() == null ? " (through the API)" : "")
             + ": "
             + RenderClient.dashboardUrl(target.serviceId(), deployId));
     String status = "triggered";
     if (target.waitForLive()) {
-      RenderClient.Deploy deploy =
-          render.await(
-              target.serviceId(), deployId, digest, target.timeout(), target.pollInterval());
+      RenderClient.Deploy deploy = render.await(triggered, target.timeout(), target.pollInterval());
       deployId = deploy.id();
       status = deploy.status();
       log.info("Render deploy " + deployId + " is " + status + ".");
@@ -133,6 +168,26 @@ public final class ShipSteps {
             + imageUrl
             + "`",
         log);
+  }
+
+  /**
+   * Rolls the service back to its previous live deploy (or to {@code deployId}) and follows the
+   * rollback until it is live.
+   *
+   * @param deployId the deploy to go back to; null for the previous live one
+   */
+  public void rollback(String deployId) {
+    RenderTarget target = plan.render();
+    RenderClient render = RenderClient.forTarget(target, clock, sleeper, log);
+    RenderClient.Triggered triggered = render.rollback(target.serviceId(), deployId);
+    RenderClient.Deploy deploy = render.await(triggered, target.timeout(), target.pollInterval());
+    String link = RenderClient.dashboardUrl(target.serviceId(), deploy.id());
+    log.info("Render rollback " + deploy.id() + " is " + deploy.status() + ": " + link);
+    ImageRecord.load(recordFile(), plan.image().name())
+        .deploy(deploy.id(), deploy.status(), link)
+        .write();
+    StepSummary.append(
+        env(), "### Render rollback [" + deploy.id() + "](" + link + ") " + deploy.status(), log);
   }
 
   /**
@@ -184,6 +239,7 @@ public final class ShipSteps {
                 ? "; ship:deploy waits for the deploy"
                 : "; ship:deploy does not wait"));
     log.info("Engine:     " + described(() -> engine(daemon)));
+    log.info("Platform:   " + described(() -> platform(daemon)));
   }
 
   private String hook(ShipPlanner planner) {
@@ -213,6 +269,15 @@ public final class ShipSteps {
         : "no key (" + ShipProperties.API_KEY_VARIABLE + " is not set)";
   }
 
+  private String platform(Supplier<DockerDaemon> daemon) {
+    String built = daemon.get().platformOf(plan.references().get(0));
+    return (built == null
+            ? "not built yet (the daemon's own unless <platform> says otherwise)"
+            : built + " (" + plan.references().get(0) + ")")
+        + "; Render runs "
+        + RENDER_PLATFORM;
+  }
+
   private static String engine(Supplier<DockerDaemon> daemon) {
     DockerDaemon docker = daemon.get();
     return docker.describe() + " at " + docker.where();
@@ -223,7 +288,10 @@ public final class ShipSteps {
     try {
       return description.get();
     } catch (ShipException e) {
-      return "invalid: " + e.getMessage();
+      return (e.kind() == ShipException.Kind.CONFIG ? "invalid: " : "unavailable: ")
+          + e.getMessage();
+    } catch (RuntimeException e) {
+      return "unavailable: " + e.getMessage();
     }
   }
 }

@@ -41,7 +41,9 @@ public final class BaseImages {
     return registries;
   }
 
-  /** The images the Dockerfile pulls, each once, in the order first named; no stages, no scratch. */
+  /**
+   * The images the Dockerfile pulls, each once, in the order first named; no stages, no scratch.
+   */
   public static List<BaseImage> images(String dockerfile, Map<String, String> buildArgs) {
     Map<String, String> args = new HashMap<>();
     Set<String> stages = new HashSet<>();

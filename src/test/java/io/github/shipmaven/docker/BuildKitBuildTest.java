@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.docker.ScriptedDaemon.Exchange;
+import io.github.shipmaven.docker.protoc.BuildkitStatusProto;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -212,6 +215,47 @@ class BuildKitBuildTest {
                 + "  line 11\n"
                 + "  line 12\n"
                 + "  about to fail");
+  }
+
+  @Test
+  void aFailingStepInDocker23sWordingIsShortenedTheSameWay() throws Exception {
+    // Docker 23+ (BuildKit 0.11+) words a failed RUN 'process "..." did not complete successfully'.
+    String error = "process \"/bin/sh -c make\" did not complete successfully: exit code: 2";
+    BuildkitStatusProto.Vertex.Builder run =
+        BuildkitStatusProto.Vertex.newBuilder()
+            .setDigest("sha256:run")
+            .setName("[2/2] RUN make")
+            .setStarted(Timestamp.newBuilder().setSeconds(1));
+    answer(
+        "POST /build",
+        List.of(
+            trace(
+                BuildkitStatusProto.StatusResponse.newBuilder()
+                    .addVertexes(run)
+                    .addLogs(
+                        BuildkitStatusProto.VertexLog.newBuilder()
+                            .setVertex("sha256:run")
+                            .setStream(2)
+                            .setMsg(
+                                ByteString.copyFromUtf8("make: *** No rule to make target\n")))),
+            trace(
+                BuildkitStatusProto.StatusResponse.newBuilder()
+                    .addVertexes(
+                        run.clone()
+                            .setCompleted(Timestamp.newBuilder().setSeconds(2))
+                            .setError(error))),
+            "{\"errorDetail\":{\"message\":\"" + error.replace("\"", "\\\"") + "\"}}"));
+    assertThatThrownBy(this::build)
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "docker build failed in step [2/2] RUN make: exit code: 2. Its last output lines:\n"
+                + "  make: *** No rule to make target");
+  }
+
+  private static String trace(BuildkitStatusProto.StatusResponse.Builder update) {
+    return "{\"id\":\"moby.buildkit.trace\",\"aux\":\""
+        + Base64.getEncoder().encodeToString(update.build().toByteArray())
+        + "\"}";
   }
 
   @Test

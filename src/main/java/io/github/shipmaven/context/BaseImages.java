@@ -2,8 +2,10 @@ package io.github.shipmaven.context;
 
 import io.github.shipmaven.context.DockerfileInstructions.Instruction;
 import io.github.shipmaven.image.ImageReference;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,19 +15,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The registries a Dockerfile pulls from ({@code FROM} images and {@code COPY --from=<image>}), so
- * a build sends the daemon only the logins it needs, not every stored password.
+ * The images a Dockerfile pulls ({@code FROM} images and {@code COPY --from=<image>}) and their
+ * registries, so a build sends the daemon only the logins it needs, not every stored password, and
+ * can pull the images behind a login itself before a BuildKit build.
  */
 public final class BaseImages {
+
+  /**
+   * An image the Dockerfile pulls.
+   *
+   * @param reference as written, build arguments substituted: {@code name[:tag][@digest]}
+   * @param registry its registry host, {@code docker.io} for Docker Hub
+   */
+  public record BaseImage(String reference, String registry) {}
+
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
   private BaseImages() {}
 
+  /** The registries of {@link #images}, each once, in the order first named. */
   public static Set<String> registries(String dockerfile, Map<String, String> buildArgs) {
+    Set<String> registries = new LinkedHashSet<>();
+    images(dockerfile, buildArgs).forEach(image -> registries.add(image.registry()));
+    return registries;
+  }
+
+  /**
+   * The images the Dockerfile pulls, each once, in the order first named; no stages, no scratch.
+   */
+  public static List<BaseImage> images(String dockerfile, Map<String, String> buildArgs) {
     Map<String, String> args = new HashMap<>();
     Set<String> stages = new HashSet<>();
-    Set<String> registries = new LinkedHashSet<>();
+    Map<String, BaseImage> images = new LinkedHashMap<>();
     boolean seenFrom = false;
     for (Instruction instruction : DockerfileInstructions.read(dockerfile).instructions()) {
       List<String> words = instruction.words();
@@ -43,29 +65,29 @@ public final class BaseImages {
           if (words.size() >= 3 && words.get(1).equalsIgnoreCase("AS")) {
             stages.add(words.get(2).toLowerCase(Locale.ROOT));
           }
-          addImage(words.isEmpty() ? null : substitute(words.get(0), args), stages, registries);
+          addImage(words.isEmpty() ? null : substitute(words.get(0), args), stages, images);
         }
         case "COPY", "ADD" -> {
           for (String from : instruction.flagValues("from")) {
             if (!from.matches("[0-9]+")) {
-              addImage(substitute(from, args), stages, registries);
+              addImage(substitute(from, args), stages, images);
             }
           }
         }
         default -> {}
       }
     }
-    return registries;
+    return new ArrayList<>(images.values());
   }
 
-  private static void addImage(String image, Set<String> stages, Set<String> registries) {
+  private static void addImage(String image, Set<String> stages, Map<String, BaseImage> images) {
     if (image == null
         || image.isEmpty()
         || image.equals("scratch")
         || stages.contains(image.toLowerCase(Locale.ROOT))) {
       return;
     }
-    registries.add(ImageReference.registryOf(image));
+    images.putIfAbsent(image, new BaseImage(image, ImageReference.registryOf(image)));
   }
 
   private static String substitute(String word, Map<String, String> args) {

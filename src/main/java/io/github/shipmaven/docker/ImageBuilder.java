@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.core.DockerClientConfig;
+import io.github.shipmaven.context.BaseImages;
 import io.github.shipmaven.context.BuildContext;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -17,12 +18,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Builds and tags an image from a Dockerfile and a context directory, streaming the output. */
+/**
+ * Builds and tags an image from a Dockerfile and a context directory, streaming the output, with
+ * the classic builder (through docker-java) or BuildKit (see {@link BuildKitBuild}).
+ */
 public final class ImageBuilder {
+  /** The network modes both builders take; BuildKit takes no others. */
+  static final List<String> NETWORKS = List.of("default", "host", "none");
+
+  /** The daemon's builders: the legacy one of {@code /build}, or BuildKit ({@code version=2}). */
+  public enum Builder {
+    CLASSIC,
+    BUILDKIT
+  }
 
   /**
-   * What to build. {@code references} are full {@code repository:tag} names; {@code pullLogins} are
-   * the logins for the registries the Dockerfile pulls from, by registry.
+   * What to build. {@code references} are full {@code repository:tag} names; {@code network} is the
+   * network of RUN steps ({@code default}, {@code host} or {@code none}; null means default);
+   * {@code cacheFrom} names images whose layers the build may reuse; {@code pullLogins} are the
+   * logins for the registries the Dockerfile pulls from, by registry.
    */
   public record Request(
       Path contextDirectory,
@@ -34,13 +48,31 @@ public final class ImageBuilder {
       String platform,
       boolean pull,
       boolean noCache,
-      Map<String, RegistryCredentials> pullLogins) {}
+      String network,
+      List<String> cacheFrom,
+      Map<String, RegistryCredentials> pullLogins) {
 
+    /** Fails on a network mode neither builder takes, before any work. */
+    public Request {
+      network = network == null || network.isBlank() ? "default" : network.trim();
+      if (!NETWORKS.contains(network)) {
+        throw ShipException.config(
+            "<network> (ship.network) '"
+                + network
+                + "' is not one of default, host, none (BuildKit takes no other): set one of"
+                + " them.");
+      }
+      cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
+    }
+  }
+
+  private final DockerDaemon daemon;
   private final DockerClient docker;
   private final ShipLog log;
 
-  public ImageBuilder(DockerClient docker, ShipLog log) {
-    this.docker = docker;
+  public ImageBuilder(DockerDaemon daemon, ShipLog log) {
+    this.daemon = daemon;
+    this.docker = daemon.client();
     this.log = log;
   }
 
@@ -69,10 +101,43 @@ public final class ImageBuilder {
     }
   }
 
-  /** Builds, returning the image id ({@code sha256:...}). */
-  public String build(Request request) {
+  /**
+   * Builds with the chosen builder, returning the image id ({@code sha256:...}). The first line
+   * logged names the builder and why ({@link BuilderChoice#reason()}).
+   */
+  public String build(Request request, BuilderChoice builder) {
     validate(request.contextDirectory(), request.dockerfile());
+    log.info("Builder: " + builder.reason());
     BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
+    if (builder.builder() == Builder.BUILDKIT) {
+      return buildWithBuildKit(request, context);
+    }
+    return buildClassic(request, context);
+  }
+
+  private String buildWithBuildKit(Request request, BuildContext context) {
+    List<BaseImages.BaseImage> baseImages;
+    try {
+      baseImages = BaseImages.images(Files.readString(request.dockerfile()), request.buildArgs());
+    } catch (IOException e) {
+      throw ShipException.config(
+          "<dockerfile> (ship.dockerfile) "
+              + request.dockerfile()
+              + " cannot be read: "
+              + e.getMessage());
+    }
+    // BuildKit's own pull (pull=1) cannot log in: where a base image is behind a login, every
+    // base image is pulled here instead; else BuildKit pulls them as usual.
+    boolean behindLogin =
+        baseImages.stream().anyMatch(image -> request.pullLogins().containsKey(image.registry()));
+    boolean pullHere = request.pull() && behindLogin;
+    new BaseImagePuller(docker, log)
+        .pull(baseImages, request.pullLogins(), pullHere, request.platform());
+    return BuildKitBuild.run(
+        daemon.transport(), request, context, request.pull() && !pullHere, log);
+  }
+
+  private String buildClassic(Request request, BuildContext context) {
     BuildContext.Streaming upload = context.stream(log, ImageBuilder::warmUpResponseParsing);
     BuildImageCmd cmd =
         docker
@@ -96,6 +161,12 @@ public final class ImageBuilder {
     }
     if (request.platform() != null && !request.platform().isBlank()) {
       cmd.withPlatform(request.platform());
+    }
+    if (!request.network().equals("default")) {
+      cmd.withNetworkMode(request.network());
+    }
+    if (!request.cacheFrom().isEmpty()) {
+      cmd.withCacheFrom(new LinkedHashSet<>(request.cacheFrom()));
     }
     BuildOutput output = new BuildOutput(log);
     Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");

@@ -431,6 +431,8 @@ public final class ShipPlanner {
         blankToNull(build.platform()),
         build.pull(),
         build.noCache(),
+        "default",
+        List.of(),
         pullLogins(settings, build.dockerfile(), buildArgs));
   }
 

@@ -5,6 +5,7 @@ import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.ShipProperties;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
+import io.github.shipmaven.docker.BuilderChoice;
 import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.docker.ImagePusher;
@@ -46,7 +47,10 @@ public final class ShipSteps {
 
   /** Builds and tags the image; returns its id. */
   public String build(DockerDaemon daemon) {
-    String imageId = new ImageBuilder(daemon.client(), log).build(plan.build());
+    // Classic until <builder> is wired: BuilderChoice.detect(settings' builder, daemon, env).
+    String imageId =
+        new ImageBuilder(daemon, log)
+            .build(plan.build(), new BuilderChoice(ImageBuilder.Builder.CLASSIC, "classic"));
     ImageRecord.start(recordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

@@ -61,8 +61,12 @@ class ImageBuilderTest {
         null,
         false,
         false,
+        "default",
+        List.of(),
         pullLogins);
   }
+
+  static final BuilderChoice CLASSIC = new BuilderChoice(ImageBuilder.Builder.CLASSIC, "classic");
 
   @Test
   void onlyThePullLoginsGoToTheDaemonNeverTheStoredOnes() throws Exception {
@@ -73,13 +77,14 @@ class ImageBuilderTest {
         "{\"auths\":{\"stored.example\":{\"auth\":\"dTpTdG9yZWQtQ2FuYXJ5\"}}}");
     String built = "{\"aux\":{\"ID\":\"" + FULL_ID + "\"}}\n";
     try (DockerDaemon docker = daemon(built)) {
-      new ImageBuilder(docker.client(), ShipLog.NONE).build(request());
-      new ImageBuilder(docker.client(), ShipLog.NONE)
+      new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC);
+      new ImageBuilder(docker, ShipLog.NONE)
           .build(
               request(
                   Map.of(
                       "pull.example",
-                      new RegistryCredentials("puller", "Pull-Canary", false, "test"))));
+                      new RegistryCredentials("puller", "Pull-Canary", false, "test"))),
+              CLASSIC);
     }
     List<ScriptedDaemon.Exchange> builds = daemon.requests("POST /build");
     assertThat(builds).hasSize(2);
@@ -101,7 +106,7 @@ class ImageBuilderTest {
                 + FULL_ID
                 + "\"}}\n"
                 + "{\"stream\":\"Successfully built 36fb1cd1c6fe\\n\"}\n")) {
-      assertThat(new ImageBuilder(docker.client(), log).build(request())).isEqualTo(FULL_ID);
+      assertThat(new ImageBuilder(docker, log).build(request(), CLASSIC)).isEqualTo(FULL_ID);
     }
     assertThat(requests()).noneMatch(r -> r.contains("/images/"));
     assertThat(log.lines).contains("Step 1/1 : FROM scratch", "Successfully built 36fb1cd1c6fe");
@@ -110,7 +115,7 @@ class ImageBuilderTest {
   @Test
   void withoutAnAuxIdTheDaemonIsAskedForTheFullId() throws Exception {
     try (DockerDaemon docker = daemon("{\"stream\":\"Successfully built 36fb1cd1c6fe\\n\"}\n")) {
-      assertThat(new ImageBuilder(docker.client(), ShipLog.NONE).build(request()))
+      assertThat(new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC))
           .isEqualTo(FULL_ID);
     }
     assertThat(requests()).anyMatch(r -> r.startsWith("GET /images/example%2Fapp:1/json"));
@@ -120,7 +125,7 @@ class ImageBuilderTest {
   void theDaemonsErrorFailsTheBuild() throws Exception {
     try (DockerDaemon docker =
         daemon("{\"errorDetail\":{\"message\":\"no such step\"},\"error\":\"no such step\"}\n")) {
-      assertThatThrownBy(() -> new ImageBuilder(docker.client(), ShipLog.NONE).build(request()))
+      assertThatThrownBy(() -> new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC))
           .isInstanceOf(ShipException.class)
           .hasMessage("docker build failed: no such step");
     }

@@ -50,12 +50,6 @@ import java.util.regex.Pattern;
  */
 public final class DockerfileCheck {
 
-  /** Which builder the daemon will use; the caller maps its own setting onto this. */
-  public enum Builder {
-    CLASSIC,
-    BUILDKIT
-  }
-
   /**
    * One finding: {@code message} is the whole line to show, starting {@code <path>:<line>:}; {@code
    * fatal} findings stop the build, the others are warnings.

@@ -2,8 +2,8 @@ package io.github.shipmaven.docker;
 
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.VersionComponent;
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.docker.ImageBuilder.Builder;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -7,6 +7,8 @@ import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.core.DockerClientConfig;
 import io.github.shipmaven.context.BaseImages;
 import io.github.shipmaven.context.BuildContext;
+import io.github.shipmaven.context.Builder;
+import io.github.shipmaven.context.DockerfileCheck;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.RegistryCredentials;
@@ -24,14 +26,6 @@ import java.util.function.Consumer;
  */
 public final class ImageBuilder {
   /** The network modes both builders take; BuildKit takes no others. */
-  static final List<String> NETWORKS = List.of("default", "host", "none");
-
-  /** The daemon's builders: the legacy one of {@code /build}, or BuildKit ({@code version=2}). */
-  public enum Builder {
-    CLASSIC,
-    BUILDKIT
-  }
-
   /**
    * What to build. {@code references} are full {@code repository:tag} names; {@code network} is the
    * network of RUN steps ({@code default}, {@code host} or {@code none}; null means default);
@@ -52,16 +46,9 @@ public final class ImageBuilder {
       List<String> cacheFrom,
       Map<String, RegistryCredentials> pullLogins) {
 
-    /** Fails on a network mode neither builder takes, before any work. */
+    /** Normalised: no network is the default one; no cacheFrom is none. */
     public Request {
       network = network == null || network.isBlank() ? "default" : network.trim();
-      if (!NETWORKS.contains(network)) {
-        throw ShipException.config(
-            "<network> (ship.network) '"
-                + network
-                + "' is not one of default, host, none (BuildKit takes no other): set one of"
-                + " them.");
-      }
       cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
     }
   }
@@ -108,24 +95,28 @@ public final class ImageBuilder {
   public String build(Request request, BuilderChoice builder) {
     validate(request.contextDirectory(), request.dockerfile());
     log.info("Builder: " + builder.reason());
+    String dockerfile = readDockerfile(request.dockerfile());
+    // What this builder cannot build, as the plugin drives it, fails here: before the upload.
+    DockerfileCheck.check(request.dockerfile(), dockerfile, builder.builder(), request.buildArgs())
+        .forEach(log::warn);
     BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
     if (builder.builder() == Builder.BUILDKIT) {
-      return buildWithBuildKit(request, context);
+      return buildWithBuildKit(request, dockerfile, context);
     }
     return buildClassic(request, context);
   }
 
-  private String buildWithBuildKit(Request request, BuildContext context) {
-    List<BaseImages.BaseImage> baseImages;
+  private static String readDockerfile(Path dockerfile) {
     try {
-      baseImages = BaseImages.images(Files.readString(request.dockerfile()), request.buildArgs());
+      return Files.readString(dockerfile);
     } catch (IOException e) {
       throw ShipException.config(
-          "<dockerfile> (ship.dockerfile) "
-              + request.dockerfile()
-              + " cannot be read: "
-              + e.getMessage());
+          "<dockerfile> (ship.dockerfile) " + dockerfile + " cannot be read: " + e.getMessage());
     }
+  }
+
+  private String buildWithBuildKit(Request request, String dockerfile, BuildContext context) {
+    List<BaseImages.BaseImage> baseImages = BaseImages.images(dockerfile, request.buildArgs());
     // BuildKit's own pull (pull=1) cannot log in: where a base image is behind a login, every
     // base image is pulled here instead; else BuildKit pulls them as usual.
     boolean behindLogin =

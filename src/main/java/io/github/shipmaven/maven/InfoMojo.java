@@ -1,5 +1,6 @@
 package io.github.shipmaven.maven;
 
+import io.github.shipmaven.core.ShipProperties;
 import io.github.shipmaven.plan.Goal;
 import io.github.shipmaven.plan.ShipPlan;
 import io.github.shipmaven.plan.ShipSteps;
@@ -7,6 +8,7 @@ import javax.inject.Inject;
 import org.apache.maven.lifecycle.LifecycleExecutor;
 import org.apache.maven.plugin.MavenPluginManager;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
@@ -15,6 +17,15 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  */
 @Mojo(name = "info", threadSafe = true)
 public class InfoMojo extends AbstractShipMojo {
+
+  /**
+   * The builder to report: {@code auto}, {@code buildkit} or {@code classic}, as ship:build takes
+   * it.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.BUILDER, defaultValue = "auto")
+  String builder;
 
   @Inject
   public InfoMojo(
@@ -34,6 +45,6 @@ public class InfoMojo extends AbstractShipMojo {
 
   @Override
   void run(ShipPlan plan, ShipSteps steps) {
-    steps.info(planner(), this::docker);
+    steps.info(planner(), this::docker, builder);
   }
 }

@@ -431,8 +431,8 @@ public final class ShipPlanner {
         blankToNull(build.platform()),
         build.pull(),
         build.noCache(),
-        "default",
-        List.of(),
+        build.network(),
+        build.cacheFrom(),
         pullLogins(settings, build.dockerfile(), buildArgs));
   }
 

@@ -47,10 +47,8 @@ public final class ShipSteps {
 
   /** Builds and tags the image; returns its id. */
   public String build(DockerDaemon daemon) {
-    // Classic until <builder> is wired: BuilderChoice.detect(settings' builder, daemon, env).
-    String imageId =
-        new ImageBuilder(daemon, log)
-            .build(plan.build(), new BuilderChoice(ImageBuilder.Builder.CLASSIC, "classic"));
+    BuilderChoice builder = BuilderChoice.detect(plan.settings().build().builder(), daemon, env());
+    String imageId = new ImageBuilder(daemon, log).build(plan.build(), builder);
     ImageRecord.start(recordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())
@@ -196,9 +194,12 @@ public final class ShipSteps {
 
   /**
    * Prints the plan: git facts, image references, which goals run and where they are bound, where
-   * the login, the hook and the API key would come from (never the secrets), and the engine.
+   * the login, the hook and the API key would come from (never the secrets), the engine and the
+   * builder it would build with.
+   *
+   * @param builder the {@code <builder>} setting
    */
-  public void info(ShipPlanner planner, Supplier<DockerDaemon> daemon) {
+  public void info(ShipPlanner planner, Supplier<DockerDaemon> daemon, String builder) {
     ShipSettings settings = plan.settings();
     GitFacts git = plan.git();
     log.info("Image:      " + plan.image().name() + " (registry " + plan.image().registry() + ")");
@@ -243,6 +244,9 @@ public final class ShipSteps {
                 ? "; ship:deploy waits for the deploy"
                 : "; ship:deploy does not wait"));
     log.info("Engine:     " + described(() -> engine(daemon)));
+    log.info(
+        "Builder:    "
+            + described(() -> BuilderChoice.detect(builder, daemon.get(), env()).reason()));
     log.info("Platform:   " + described(() -> platform(daemon)));
   }
 

@@ -1,12 +1,11 @@
 package io.github.shipmaven.context;
 
-import static io.github.shipmaven.context.DockerfileCheck.Builder.BUILDKIT;
-import static io.github.shipmaven.context.DockerfileCheck.Builder.CLASSIC;
+import static io.github.shipmaven.context.Builder.BUILDKIT;
+import static io.github.shipmaven.context.Builder.CLASSIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.github.shipmaven.context.DockerfileCheck.Builder;
 import io.github.shipmaven.context.DockerfileCheck.Finding;
 import io.github.shipmaven.core.ShipException;
 import java.nio.file.Path;

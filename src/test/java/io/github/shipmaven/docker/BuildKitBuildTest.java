@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -37,8 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildKitBuildTest {
   static final String GOOD_ID =
       "sha256:f2bbcc4ad30dcc53afa02f05ee168028637320afeb41c4f69758e0c2df3c17ef";
-  static final BuilderChoice BUILDKIT =
-      new BuilderChoice(ImageBuilder.Builder.BUILDKIT, "BuildKit (test)");
+  static final BuilderChoice BUILDKIT = new BuilderChoice(Builder.BUILDKIT, "BuildKit (test)");
   static final String PRIVATE_BASE = "127.0.0.1:5000/ship-fixture/private-base:1";
   static final String PASSWORD = "Canary-Reg-Pw-9f41e2";
   static final RegistryCredentials LOGIN =
@@ -359,30 +359,6 @@ class BuildKitBuildTest {
         .hasMessage(
             "docker build failed: the Docker daemon answered HTTP 500: network mode \"bridge\" not"
                 + " supported by buildkit");
-  }
-
-  @Test
-  void aNetworkNeitherBuilderTakesFailsBeforeAnyWork() throws Exception {
-    assertThatThrownBy(
-            () ->
-                new ImageBuilder.Request(
-                    context,
-                    context.resolve("Dockerfile"),
-                    List.of("example/app:1"),
-                    Map.of(),
-                    Map.of(),
-                    null,
-                    null,
-                    false,
-                    false,
-                    "bridge",
-                    List.of(),
-                    Map.of()))
-        .isInstanceOf(ShipException.class)
-        .hasFieldOrPropertyWithValue("kind", ShipException.Kind.CONFIG)
-        .hasMessage(
-            "<network> (ship.network) 'bridge' is not one of default, host, none (BuildKit takes"
-                + " no other): set one of them.");
   }
 
   @Test

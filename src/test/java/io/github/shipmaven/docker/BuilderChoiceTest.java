@@ -3,10 +3,10 @@ package io.github.shipmaven.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.docker.BuilderChoice.Daemon;
-import io.github.shipmaven.docker.ImageBuilder.Builder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

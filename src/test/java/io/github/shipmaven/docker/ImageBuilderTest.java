@@ -3,6 +3,7 @@ package io.github.shipmaven.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -66,7 +67,7 @@ class ImageBuilderTest {
         pullLogins);
   }
 
-  static final BuilderChoice CLASSIC = new BuilderChoice(ImageBuilder.Builder.CLASSIC, "classic");
+  static final BuilderChoice CLASSIC = new BuilderChoice(Builder.CLASSIC, "classic");
 
   @Test
   void onlyThePullLoginsGoToTheDaemonNeverTheStoredOnes() throws Exception {

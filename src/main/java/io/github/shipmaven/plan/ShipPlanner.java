@@ -152,7 +152,12 @@ public final class ShipPlanner {
     String contextElement = element("contextDirectory", ShipProperties.CONTEXT);
     String dockerfileElement = element("dockerfile", ShipProperties.DOCKERFILE);
     if (context == null || !Files.isDirectory(context)) {
-      throw ShipException.config(contextElement + " " + context + " is not a directory.");
+      throw ShipException.config(
+          contextElement
+              + " "
+              + context
+              + " is not a directory: point <contextDirectory> at the directory the image is"
+              + " built from.");
     }
     if (!Files.isReadable(context)) {
       throw ShipException.config(
@@ -441,14 +446,16 @@ public final class ShipPlanner {
       ShipSettings settings, Path dockerfile, Map<String, String> buildArgs) {
     String text;
     try {
-      text = Files.readString(dockerfile);
+      // As the daemon reads it: bytes, whatever their encoding (a Latin-1 comment builds fine).
+      text = new String(Files.readAllBytes(dockerfile), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw ShipException.config(
           element("dockerfile", ShipProperties.DOCKERFILE)
               + " "
               + dockerfile
-              + " cannot be read: "
-              + e.getMessage());
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + "): fix its permissions or point <dockerfile> at a readable file.");
     }
     CredentialResolver resolver = credentials(settings);
     Map<String, RegistryCredentials> logins = new LinkedHashMap<>();

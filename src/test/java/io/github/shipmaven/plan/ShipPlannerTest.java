@@ -397,8 +397,15 @@ class ShipPlannerTest {
         Row.of(
             "a malformed service id",
             s -> s.serviceId = "abc123",
-            "<renderServiceId> (ship.render.serviceId) 'abc123' is not a Render service id: copy"
-                + " the srv-… id"),
+            "<renderServiceId> (ship.render.serviceId) is not a Render service id (value not"
+                + " shown): set it to the srv-… part of the service's dashboard URL"),
+        Row.of(
+            "a malformed rollback deploy id",
+            s -> {
+              s.only(Goal.ROLLBACK);
+              s.deployId = "deploy-42";
+            },
+            "<deployId> (ship.render.deployId)"),
         Row.of(
             "rollback without a service id or hook",
             s -> s.only(Goal.ROLLBACK).env.remove(ShipProperties.HOOK_VARIABLE),
@@ -739,6 +746,8 @@ class ShipPlannerTest {
     settings.platform = " linux/amd64 ";
     settings.pull = true;
     settings.noCache = true;
+    settings.network = "host";
+    settings.cacheFrom = List.of("127.0.0.1:5000/team/app:latest");
 
     ShipPlan plan = plan(settings);
 
@@ -766,6 +775,8 @@ class ShipPlannerTest {
     assertThat(build.platform()).isEqualTo("linux/amd64");
     assertThat(build.pull()).isTrue();
     assertThat(build.noCache()).isTrue();
+    assertThat(build.network()).isEqualTo("host");
+    assertThat(build.cacheFrom()).containsExactly("127.0.0.1:5000/team/app:latest");
     assertThat(build.pullLogins()).isEmpty();
 
     assertThat(plan.login().source())
@@ -935,6 +946,7 @@ class ShipPlannerTest {
     String hookServerId;
     String apiKeyServerId;
     String serviceId;
+    String deployId;
     String apiUrl = "https://api.render.com";
     boolean wait;
     String timeout = "PT10M";
@@ -1031,7 +1043,7 @@ class ShipPlannerTest {
               : null,
           running.contains(Goal.PUSH) ? new ShipSettings.Push(retries, stallTimeout) : null,
           running.contains(Goal.DEPLOY) ? new ShipSettings.Deploy(false, true) : null,
-          running.contains(Goal.ROLLBACK) ? new ShipSettings.Rollback(null) : null,
+          running.contains(Goal.ROLLBACK) ? new ShipSettings.Rollback(deployId) : null,
           Map.copyOf(env),
           home);
     }

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -56,7 +58,9 @@ public final class BuildContext {
     try {
       ignore =
           Files.isRegularFile(ignoreFile)
-              ? DockerIgnore.parse(Files.readString(ignoreFile))
+              // read as the CLI reads it: bytes, not strict UTF-8
+              ? DockerIgnore.parse(
+                  new String(Files.readAllBytes(ignoreFile), StandardCharsets.UTF_8))
               : DockerIgnore.of(List.of());
     } catch (IOException e) {
       throw ShipException.config(".dockerignore in " + base + " cannot be read: " + e.getMessage());
@@ -187,6 +191,8 @@ public final class BuildContext {
     try (Stream<Path> list = Files.list(dir)) {
       // filepath.Walk order: names sorted bytewise.
       children = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    } catch (AccessDeniedException e) {
+      throw unreadable(prefix.isEmpty() ? "." : prefix);
     }
     for (Path child : children) {
       String name = prefix + child.getFileName();
@@ -214,7 +220,11 @@ public final class BuildContext {
         tar.symlink(
             name, Files.readSymbolicLink(child).toString(), MODE_SYMLINK | permissions, modified);
       } else if (attrs.isRegularFile()) {
-        tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
+        try {
+          tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
+        } catch (AccessDeniedException e) {
+          throw unreadable(name);
+        }
         topLevel.merge(top, attrs.size(), Long::sum);
       } else {
         continue; // sockets, devices, fifos: not build input
@@ -222,6 +232,16 @@ public final class BuildContext {
       files[0]++;
       topLevel.putIfAbsent(top, 0L);
     }
+  }
+
+  /** As the docker CLI does, an unreadable entry fails the build, naming it and the fix. */
+  private ShipException unreadable(String name) {
+    return ShipException.config(
+        "The build context has "
+            + name
+            + " ("
+            + root.resolve(name).normalize()
+            + "), which cannot be read: fix its permissions, or exclude it in .dockerignore.");
   }
 
   private static int permissionBits(Set<PosixFilePermission> permissions) {

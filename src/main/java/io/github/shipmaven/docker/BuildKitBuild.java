@@ -61,6 +61,8 @@ final class BuildKitBuild {
     DockerHttpClient.Response response;
     try {
       response = transport.execute(http);
+    } catch (ShipException e) {
+      throw e; // the context could not be read: the user's to fix, as it says
     } catch (RuntimeException e) {
       throw ShipException.failed(
           "docker build failed: the build context could not be sent to the Docker daemon: "

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
@@ -66,7 +67,13 @@ final class DockerSocketClient implements DockerHttpClient {
     try {
       DaemonConnection connection = DaemonConnection.open(host, tls, idleTimeout(request.path()));
       try {
-        Http1.writeRequest(request, connection);
+        try {
+          Http1.writeRequest(request, connection);
+        } catch (IOException broken) {
+          // A daemon that refuses a request (431 for a head too large, 400) answers and closes
+          // while the body is still being sent: its answer says more than the broken pipe.
+          return earlyAnswer(connection).orElseThrow(() -> broken);
+        }
         return Http1.readResponse(connection);
       } catch (IOException | RuntimeException e) {
         connection.close();
@@ -74,6 +81,14 @@ final class DockerSocketClient implements DockerHttpClient {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Optional<Response> earlyAnswer(DaemonConnection connection) {
+    try {
+      return Optional.of(Http1.readResponse(connection));
+    } catch (IOException | RuntimeException nothing) {
+      return Optional.empty();
     }
   }
 

@@ -165,6 +165,9 @@ public final class ImageBuilder {
     if (output.error != null) {
       throw ShipException.failed("docker build failed: " + output.error);
     }
+    if (failure instanceof ShipException unreadable) {
+      throw unreadable; // the context could not be read: the user's to fix, as it says
+    }
     if (failure != null) {
       throw ShipException.failed(
           "docker build failed: " + DockerConnector.rootMessage(failure), failure);

@@ -170,4 +170,22 @@ class DockerSocketClientTest {
       assertThat(text(response)).contains("Pushed");
     }
   }
+
+  @Test
+  void aDaemonThatRefusesTheRequestWhileTheBodyIsSentIsHeard() throws Exception {
+    daemon.onHead(
+        "POST /build",
+        (request, reply) -> reply.send(431, "text/plain", "431 Request Header Fields Too Large"));
+    byte[] body = new byte[8 * 1024 * 1024]; // more than the socket buffers take
+    Request request =
+        Request.builder()
+            .method(Request.Method.POST)
+            .path("/build?labels=huge")
+            .body(new ByteArrayInputStream(body))
+            .build();
+    try (DockerHttpClient.Response response = client(Duration.ofSeconds(5)).execute(request)) {
+      assertThat(response.getStatusCode()).isEqualTo(431);
+      assertThat(text(response)).isEqualTo("431 Request Header Fields Too Large");
+    }
+  }
 }

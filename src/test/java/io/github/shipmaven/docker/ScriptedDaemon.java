@@ -120,7 +120,7 @@ public final class ScriptedDaemon implements AutoCloseable {
     }
   }
 
-  private record Script(Pattern line, Handler handler) {}
+  private record Script(Pattern line, Handler handler, boolean readsBody) {}
 
   private final Path socket;
   private final ServerSocketChannel server;
@@ -165,7 +165,16 @@ public final class ScriptedDaemon implements AutoCloseable {
    * or matches {@code linePattern} (a regex, anchored at the start); newer scripts win.
    */
   public ScriptedDaemon on(String linePattern, Handler handler) {
-    scripts.add(0, new Script(Pattern.compile(linePattern), handler));
+    scripts.add(0, new Script(Pattern.compile(linePattern), handler, true));
+    return this;
+  }
+
+  /**
+   * Answers as soon as the request head is in, without reading the body, and then closes: as a
+   * daemon refusing a request head (431) does while the client is still sending.
+   */
+  public ScriptedDaemon onHead(String linePattern, Handler handler) {
+    scripts.add(0, new Script(Pattern.compile(linePattern), handler, false));
     return this;
   }
 
@@ -224,16 +233,18 @@ public final class ScriptedDaemon implements AutoCloseable {
         head.append("\n").append(header);
       }
       Exchange request = new Exchange(line, head.toString(), new byte[0]);
-      byte[] body = readBody(in, request);
-      request = new Exchange(line, head.toString(), body);
-      requests.add(request);
       Reply reply = new Reply(out, in);
       for (Script script : scripts) {
         if (script.line().matcher(line).lookingAt()) {
+          if (script.readsBody()) {
+            request = new Exchange(line, head.toString(), readBody(in, request));
+          }
+          requests.add(request);
           script.handler().answer(request, reply);
           return;
         }
       }
+      requests.add(new Exchange(line, head.toString(), readBody(in, request)));
       reply.json(404, "{\"message\":\"not scripted: " + line + "\"}");
     } catch (IOException | InterruptedException e) {
       // the client hung up, or the test closed the daemon

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -209,6 +210,85 @@ public final class ItSupport {
     if (!condition) {
       throw new AssertionError(message);
     }
+  }
+
+  /**
+   * Loads into the daemon a one-file image whose config says {@code platform} ({@code os/arch}),
+   * tagged {@code references}: what a build on a machine of that platform leaves. Loaded from a
+   * {@code docker save} tarball written here, since Engine 20.10's import records its own
+   * architecture whatever platform it is asked for.
+   *
+   * @return the platform the daemon then reports for the first reference
+   */
+  public static String loadImage(String platform, List<String> references) throws Exception {
+    String[] osArch = platform.split("/");
+    java.nio.file.Path dir = Files.createTempDirectory("ship-it-image");
+    try {
+      byte[] layer =
+          tar(
+              Map.of(
+                  "platform.txt",
+                  ("built for " + platform + "\n").getBytes(StandardCharsets.UTF_8)));
+      String diffId = sha256(layer);
+      String config =
+          "{\"architecture\":\""
+              + osArch[1]
+              + "\",\"os\":\""
+              + osArch[0]
+              + "\",\"created\":\"2024-01-01T00:00:00Z\",\"config\":{\"Cmd\":[\"/platform.txt\"]},"
+              + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+              + diffId
+              + "\"]},\"history\":[{\"created\":\"2024-01-01T00:00:00Z\","
+              + "\"created_by\":\"ItSupport.loadImage\"}]}";
+      byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
+      String configName = sha256(configBytes) + ".json";
+      String manifest =
+          "[{\"Config\":\""
+              + configName
+              + "\",\"RepoTags\":[\""
+              + String.join("\",\"", references)
+              + "\"],\"Layers\":[\""
+              + diffId
+              + "/layer.tar\"]}]";
+      Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+      entries.put(configName, configBytes);
+      entries.put(diffId + "/layer.tar", layer);
+      entries.put("manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
+      java.nio.file.Path archive = dir.resolve("image.tar");
+      Files.write(archive, tar(entries));
+      run(dir.toFile(), "docker", "load", "-q", "-i", archive.toString());
+      return run(
+              dir.toFile(),
+              "docker",
+              "image",
+              "inspect",
+              "--format",
+              "{{.Os}}/{{.Architecture}}",
+              references.get(0))
+          .trim();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static byte[] tar(Map<String, byte[]> files) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file.getKey());
+        entry.setSize(file.getValue().length);
+        entry.setMode(0644);
+        tar.putArchiveEntry(entry);
+        tar.write(file.getValue());
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** Commits what is staged (gitInit configured the user). */

@@ -55,8 +55,11 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
     if (!item.isErrorIndicated()) {
       return null;
     }
-    return item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-        ? item.getErrorDetail().getMessage()
-        : item.getError();
+    // Podman ends its messages with a newline; the user's error is one line.
+    String message =
+        item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            ? item.getErrorDetail().getMessage()
+            : item.getError();
+    return message == null ? null : message.strip();
   }
 }

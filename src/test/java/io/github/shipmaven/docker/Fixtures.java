@@ -22,8 +22,16 @@ final class Fixtures {
 
   /** A Docker 20.10 stream, byte-exact. */
   static byte[] docker2010(String name) {
-    try (InputStream in =
-        Fixtures.class.getResourceAsStream("/daemon-streams/docker-20.10/" + name)) {
+    return read("docker-20.10/" + name);
+  }
+
+  /** A Podman 4.3 stream, byte-exact. */
+  static byte[] podman43(String name) {
+    return read("podman-4.3/" + name);
+  }
+
+  private static byte[] read(String name) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/daemon-streams/" + name)) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + name);
       }

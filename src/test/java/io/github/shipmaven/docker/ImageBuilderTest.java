@@ -132,4 +132,18 @@ class ImageBuilderTest {
     }
     assertThat(requests()).noneMatch(r -> r.contains("/images/"));
   }
+
+  @Test
+  void podmansFailingRunIsOneLineNamingTheStepAfterItsOutput() throws Exception {
+    RecordingLog log = new RecordingLog();
+    String stream = new String(Fixtures.podman43("build-fail-run.jsonl"), StandardCharsets.UTF_8);
+    try (DockerDaemon docker = daemon(stream)) {
+      assertThatThrownBy(() -> new ImageBuilder(docker, log).build(request(), CLASSIC))
+          .isInstanceOf(ShipException.class)
+          .hasMessage(
+              "docker build failed: building at STEP \"RUN echo about to fail && exit 3\": while"
+                  + " running runtime: exit status 3");
+    }
+    assertThat(log.lines).contains("about to fail");
+  }
 }

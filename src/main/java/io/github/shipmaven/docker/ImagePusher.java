@@ -31,6 +31,9 @@ import java.util.List;
 public final class ImagePusher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How long a push may take as a whole on an engine whose push stream shows no progress. */
+  static final Duration SILENT_ENGINE_BOUND = Duration.ofMinutes(30);
+
   /**
    * How to push.
    *
@@ -89,7 +92,7 @@ public final class ImagePusher {
       ImageReference image, String tag, RegistryCredentials credentials, Policy policy) {
     String reference = image.withTag(tag);
     for (int attempt = 0; ; attempt++) {
-      Attempt result = pushOnce(image, tag, credentials, policy.stallTimeout());
+      Attempt result = pushOnce(image, tag, credentials, stallBound(policy, reference, attempt));
       if (result.digest() != null) {
         return result.digest();
       }
@@ -139,6 +142,25 @@ public final class ImagePusher {
         throw ShipException.failed("Interrupted while retrying the push.", e);
       }
     }
+  }
+
+  /**
+   * Podman's push stream says nothing between its first line and the digest: there is no progress
+   * to watch, so a long healthy push would look stalled. There the bound is on the whole push of
+   * the tag, at least {@link #SILENT_ENGINE_BOUND}.
+   */
+  private Duration stallBound(Policy policy, String reference, int attempt) {
+    if (!daemon.isPodman() || policy.stallTimeout().compareTo(SILENT_ENGINE_BOUND) >= 0) {
+      return policy.stallTimeout();
+    }
+    if (attempt == 0) {
+      log.info(
+          reference
+              + ": Podman reports no progress while it pushes, so the push is bounded as a whole, at "
+              + Durations.describe(SILENT_ENGINE_BOUND)
+              + ", rather than by <pushStallTimeout>.");
+    }
+    return SILENT_ENGINE_BOUND;
   }
 
   private Attempt pushOnce(

@@ -133,9 +133,12 @@ final class PushStream {
     Layer layer = layers.get(id);
     return "layer "
         + id
-        + (layer.total() > 0
+        + (layer.total() > 0 && layer.current() <= layer.total()
             ? " (" + Bytes.describe(layer.current()) + " of " + Bytes.describe(layer.total()) + ")"
-            : " (" + layer.status() + ")");
+            : layer.current() > 0
+                // Docker counts a small layer's compressed bytes against its raw size
+                ? " (" + Bytes.describe(layer.current()) + " sent)"
+                : " (" + layer.status() + ")");
   }
 
   /** The error the stream reported, or null. */

@@ -482,4 +482,37 @@ class ImagePusherTest {
     assertThatThrownBy(this::push)
         .hasMessageContaining("refused Engine API 1.41 and needs 1.44 or newer");
   }
+
+  @Test
+  void onPodmanWhoseStreamShowsNoProgressThePushIsBoundedAsAWhole() throws Exception {
+    daemon.on(
+        "GET /_ping",
+        (request, reply) -> reply.send(200, ScriptedDaemon.headers("podman-4.3/ping.head"), "OK"));
+    daemon.on(
+        "GET /distribution/", (request, reply) -> reply.send(404, "text/plain", "Not Found\n"));
+    List<String> recorded = ScriptedDaemon.recorded("podman-4.3/push-ok-first-tag.jsonl");
+    daemon.on(
+        "POST /images/",
+        (request, reply) -> {
+          reply.startStream();
+          reply.lines(recorded.subList(0, 1));
+          Thread.sleep(1500); // a healthy upload, silent as Podman's is
+          reply.lines(recorded.subList(1, 2));
+          reply.endStream();
+        });
+    try (DockerDaemon docker =
+        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+      assertThat(
+              new ImagePusher(docker, log, slept::add)
+                  .push(
+                      ImageReference.parse("127.0.0.1:5000/daemon-streams/podman"),
+                      List.of("1.0.0"),
+                      LOGIN,
+                      new ImagePusher.Policy(0, Duration.ofMillis(500))))
+          .isEqualTo("sha256:706a597625e27d818617c731e04ba3e106509012d13ed42d2ef2cd1354d17f4f");
+    }
+    assertThat(log.lines)
+        .anyMatch(
+            l -> l.contains("Podman reports no progress while it pushes") && l.contains("30 min"));
+  }
 }

@@ -321,4 +321,92 @@ class GoalsTest {
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("RENDER_API_KEY is not set");
   }
+
+  static String renderDeploy(String id, String status, String digest) {
+    return "{\"id\":\""
+        + id
+        + "\",\"status\":\""
+        + status
+        + "\",\"image\":{\"ref\":\"127.0.0.1:5000/team/basic@"
+        + digest
+        + "\",\"sha\":\""
+        + digest
+        + "\"}}";
+  }
+
+  @Test
+  @InjectMojo(goal = "rollback", pom = POM)
+  void rollbackGoesBackToThePreviousLiveDeployAndRecordsIt(RollbackMojo mojo) throws Exception {
+    String previous = "sha256:" + "ab".repeat(32);
+    try (MockWebServer render = new MockWebServer()) {
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .body(
+                  "[{\"deploy\":"
+                      + renderDeploy("dep-3", "live", DIGEST)
+                      + "},{\"deploy\":"
+                      + renderDeploy("dep-2", "deactivated", previous)
+                      + "}]")
+              .build());
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(201)
+              .body(renderDeploy("dep-4", "created", previous))
+              .build());
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .body(renderDeploy("dep-4", "live", previous))
+              .build());
+      render.start();
+      env.put("RENDER_API_KEY", API_KEY);
+      prepare(mojo).renderServiceId = "srv-abc123";
+      mojo.renderApiUrl = render.url("/").toString();
+      mojo.pollInterval = "PT0.01S";
+      mojo.execute();
+      assertThat(render.takeRequest().getUrl().encodedPath())
+          .isEqualTo("/v1/services/srv-abc123/deploys");
+      assertThat(render.takeRequest().getBody().utf8()).isEqualTo("{\"deployId\":\"dep-2\"}");
+    }
+    assertThat(Files.readString(repo.resolve("target/ship/image.json")))
+        .contains("\"id\" : \"dep-4\"")
+        .contains("\"status\" : \"live\"");
+    assertThat(output()).contains("Render rollback dep-4 is live").doesNotContain(API_KEY);
+  }
+
+  @Test
+  @InjectMojo(goal = "rollback", pom = POM)
+  void rollbackWithoutAnApiKeyFailsBeforeAskingRender(RollbackMojo mojo) throws Exception {
+    prepare(mojo).renderServiceId = "srv-abc123";
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("ship:rollback of service srv-abc123 needs an API key")
+        .hasMessageContaining("RENDER_API_KEY is not set");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployThroughTheApiWhenOnlyAServiceIsSet(DeployMojo mojo) throws Exception {
+    pushedFrom(sha);
+    try (MockWebServer render = new MockWebServer()) {
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(201)
+              .body(renderDeploy("dep-9", "created", DIGEST))
+              .build());
+      render.start();
+      env.put("RENDER_API_KEY", API_KEY);
+      prepare(mojo).renderServiceId = "srv-abc123";
+      mojo.renderApiUrl = render.url("/").toString();
+      mojo.execute();
+      var trigger = render.takeRequest();
+      assertThat(trigger.getUrl().encodedPath()).isEqualTo("/v1/services/srv-abc123/deploys");
+      assertThat(trigger.getHeaders().get("Authorization")).isEqualTo("Bearer " + API_KEY);
+      assertThat(trigger.getBody().utf8())
+          .contains("\"imageUrl\":\"127.0.0.1:5000/team/basic@" + DIGEST + "\"");
+    }
+    assertThat(output()).contains("Render deploy dep-9 of").contains("(through the API)");
+    assertThat(output()).doesNotContain(API_KEY);
+  }
 }

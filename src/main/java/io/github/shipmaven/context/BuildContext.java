@@ -41,15 +41,33 @@ public final class BuildContext {
   private final Path root;
   private final DockerIgnore ignore;
   private final String dockerfilePath;
+  private final boolean dockerfileIgnored;
 
-  private BuildContext(Path root, DockerIgnore ignore, String dockerfilePath) {
+  private BuildContext(
+      Path root, DockerIgnore ignore, String dockerfilePath, boolean dockerfileIgnored) {
     this.root = root;
     this.ignore = ignore;
     this.dockerfilePath = dockerfilePath;
+    this.dockerfileIgnored = dockerfileIgnored;
   }
 
-  /** The context of {@code root}, honouring its {@code .dockerignore}; the Dockerfile is inside. */
+  /**
+   * The context of {@code root} for the classic builder, honouring its {@code .dockerignore}; the
+   * Dockerfile is inside.
+   */
   public static BuildContext of(Path root, Path dockerfile) {
+    return of(root, dockerfile, Builder.CLASSIC);
+  }
+
+  /**
+   * The context of {@code root} for {@code builder}. Both get the Dockerfile even when {@code
+   * .dockerignore} excludes it: they read it from the upload. The classic builder also gets {@code
+   * .dockerignore} and leaves out, as it copies, the two files if {@code .dockerignore} excludes
+   * them, as the CLI expects; BuildKit, given the context as an upload, applies no {@code
+   * .dockerignore} (it does so only for a context it fetches through a session), so a {@code
+   * .dockerignore} that excludes itself is not sent to it.
+   */
+  public static BuildContext of(Path root, Path dockerfile, Builder builder) {
     Path base = root.toAbsolutePath().normalize();
     String relativeDockerfile =
         base.relativize(dockerfile.toAbsolutePath().normalize()).toString().replace('\\', '/');
@@ -65,12 +83,24 @@ public final class BuildContext {
     } catch (IOException e) {
       throw ShipException.config(".dockerignore in " + base + " cannot be read: " + e.getMessage());
     }
-    return new BuildContext(base, ignore.keeping(relativeDockerfile), relativeDockerfile);
+    return new BuildContext(
+        base,
+        ignore.keeping(relativeDockerfile, builder == Builder.CLASSIC),
+        relativeDockerfile,
+        ignore.excludes(relativeDockerfile));
   }
 
   /** The Dockerfile's path inside the context, as the daemon's {@code dockerfile} parameter. */
   public String dockerfilePath() {
     return dockerfilePath;
+  }
+
+  /**
+   * Whether {@code .dockerignore} excludes the Dockerfile, which is sent all the same: under
+   * BuildKit a {@code COPY} of the directory holding it then copies it too.
+   */
+  public boolean dockerfileIgnored() {
+    return dockerfileIgnored;
   }
 
   /** The context as a stream for the daemon; logs its size once written. */

@@ -99,11 +99,37 @@ public final class ImageBuilder {
     // What this builder cannot build, as the plugin drives it, fails here: before the upload.
     DockerfileCheck.check(request.dockerfile(), dockerfile, builder.builder(), request.buildArgs())
         .forEach(log::warn);
-    BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
+    BuildContext context =
+        BuildContext.of(request.contextDirectory(), request.dockerfile(), builder.builder());
     if (builder.builder() == Builder.BUILDKIT) {
+      warnIfDockerfileCopied(request.dockerfile(), dockerfile, context);
       return buildWithBuildKit(request, dockerfile, context);
     }
     return buildClassic(request, context);
+  }
+
+  /**
+   * BuildKit reads the Dockerfile from the uploaded context and applies no {@code .dockerignore} to
+   * an upload: a Dockerfile that {@code .dockerignore} excludes is still in the context, where a
+   * {@code COPY .} takes it into the image (docker buildx and the classic builder leave it out).
+   */
+  private void warnIfDockerfileCopied(Path dockerfile, String text, BuildContext context) {
+    if (!context.dockerfileIgnored()) {
+      return;
+    }
+    int line = DockerfileCheck.copiesFromContext(text, context.dockerfilePath());
+    if (line > 0) {
+      log.warn(
+          dockerfile
+              + ":"
+              + line
+              + ": copies "
+              + context.dockerfilePath()
+              + " into the image although .dockerignore excludes it: BuildKit reads the"
+              + " Dockerfile from the uploaded context, and through the Engine API it gets no"
+              + " other way (docker buildx and the classic builder leave it out); copy what the"
+              + " image needs by name, or set <builder>classic</builder> (ship.builder).");
+    }
   }
 
   private static String readDockerfile(Path dockerfile) {

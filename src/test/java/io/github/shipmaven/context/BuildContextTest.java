@@ -101,6 +101,44 @@ class BuildContextTest {
   }
 
   @Test
+  void bothBuildersGetTheIgnoredDockerfileAndOnlyTheClassicOneTheIgnoredDockerignore()
+      throws IOException {
+    Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n*.log\n");
+    Map<Builder, Map<String, TarArchiveEntry>> sent = new LinkedHashMap<>();
+    for (Builder builder : Builder.values()) {
+      BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"), builder);
+      assertThat(build.dockerfileIgnored()).isTrue();
+      ByteArrayOutputStream tar = new ByteArrayOutputStream();
+      build.write(tar);
+      sent.put(builder, entries(tar.toByteArray(), new LinkedHashMap<>()));
+    }
+    // The classic daemon reads .dockerignore and leaves both out as it copies; BuildKit, given
+    // an upload, reads only the Dockerfile and would copy .dockerignore like any file.
+    assertThat(sent.get(Builder.CLASSIC)).containsKeys("Dockerfile", ".dockerignore");
+    assertThat(sent.get(Builder.BUILDKIT))
+        .containsKey("Dockerfile")
+        .doesNotContainKey(".dockerignore");
+    assertThat(sent.get(Builder.BUILDKIT).keySet())
+        .containsExactlyElementsOf(
+            sent.get(Builder.CLASSIC).keySet().stream()
+                .filter(name -> !name.equals(".dockerignore"))
+                .toList());
+  }
+
+  @Test
+  void aDockerignoreThatKeepsItselfIsSentToBothBuilders() throws IOException {
+    for (Builder builder : Builder.values()) {
+      BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"), builder);
+      assertThat(build.dockerfileIgnored()).isFalse();
+      ByteArrayOutputStream tar = new ByteArrayOutputStream();
+      build.write(tar);
+      assertThat(entries(tar.toByteArray(), new LinkedHashMap<>()))
+          .as("%s", builder)
+          .containsKeys("Dockerfile", ".dockerignore");
+    }
+  }
+
+  @Test
   void aPlainReaderGetsTheSameBytesThroughThePipe() throws IOException {
     try (BuildContext.Streaming upload =
         BuildContext.of(context, context.resolve("Dockerfile")).stream(new RecordingLog())) {

@@ -188,6 +188,37 @@ class BuildKitBuildTest {
   }
 
   @Test
+  void anIgnoredDockerfileIsSentAndItsCopyIntoTheImageIsWarnedOfAnIgnoredDockerignoreIsNotSent()
+      throws Exception {
+    Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n");
+    dockerfile("FROM local/busybox:1\nCOPY hello.txt /app/\nCOPY . /app/\n");
+    buildAnswers("buildkit-good.jsonl");
+
+    assertThat(build()).isEqualTo(GOOD_ID);
+
+    assertThat(tarEntries(daemon.requests("POST /build").get(0).body()))
+        .containsExactlyInAnyOrder("Dockerfile", "hello.txt");
+    assertThat(log.warnings)
+        .containsExactly(
+            context.resolve("Dockerfile")
+                + ":3: copies Dockerfile into the image although .dockerignore excludes it:"
+                + " BuildKit reads the Dockerfile from the uploaded context, and through the Engine"
+                + " API it gets no other way (docker buildx and the classic builder leave it out);"
+                + " copy what the image needs by name, or set <builder>classic</builder>"
+                + " (ship.builder).");
+  }
+
+  @Test
+  void anIgnoredDockerfileThatNoCopyTakesInIsNoWarning() throws Exception {
+    Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n");
+    buildAnswers("buildkit-good.jsonl");
+
+    assertThat(build()).isEqualTo(GOOD_ID);
+
+    assertThat(log.warnings).isEmpty();
+  }
+
+  @Test
   void pullWithNoBaseImageBehindALoginIsLeftToBuildKit() throws Exception {
     buildAnswers("buildkit-good.jsonl");
     assertThat(build(request(true, Map.of()))).isEqualTo(GOOD_ID);

@@ -4,9 +4,13 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -307,6 +311,77 @@ public final class ItSupport {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
     }
     return out;
+  }
+
+  /**
+   * Pushes {@code repository:tag} from the local daemon with a login, through the Engine API
+   * ({@code X-Registry-Auth}) as the plugin does: {@code docker login} would write the password
+   * into {@code ~/.docker/config.json}. Returns the pushed digest; fails on any error in the
+   * stream.
+   */
+  public static String pushWithLogin(
+      String repository, String tag, String registry, String user, String password)
+      throws IOException {
+    String auth =
+        Base64.getUrlEncoder()
+            .encodeToString(
+                ("{\"username\":\""
+                        + user
+                        + "\",\"password\":\""
+                        + password
+                        + "\",\"serveraddress\":\""
+                        + registry
+                        + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+    String body =
+        engineApi(
+            "POST /images/"
+                + URLEncoder.encode(repository, StandardCharsets.UTF_8)
+                + "/push?tag="
+                + URLEncoder.encode(tag, StandardCharsets.UTF_8),
+            "X-Registry-Auth: " + auth);
+    Matcher digest = Pattern.compile("\"Digest\":\"(sha256:[0-9a-f]{64})\"").matcher(body);
+    check(
+        !body.contains("\"error") && digest.find(),
+        "push of " + repository + ":" + tag + " failed");
+    return digest.group(1);
+  }
+
+  /**
+   * One request to the local daemon's unix socket with no body, answered in full (the connection is
+   * closed after it); returns the response body, chunked encoding removed.
+   */
+  private static String engineApi(String requestLine, String header) throws IOException {
+    try (SocketChannel socket =
+        SocketChannel.open(UnixDomainSocketAddress.of("/var/run/docker.sock"))) {
+      String request =
+          requestLine
+              + " HTTP/1.1\r\nHost: docker\r\n"
+              + header
+              + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      socket.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+      byte[] response = Channels.newInputStream(socket).readAllBytes();
+      String text = new String(response, StandardCharsets.UTF_8);
+      int headersEnd = text.indexOf("\r\n\r\n");
+      check(headersEnd > 0, requestLine + ": no HTTP response");
+      String head = text.substring(0, headersEnd);
+      check(head.startsWith("HTTP/1.1 200"), requestLine + ": " + head.lines().findFirst().get());
+      String rest = text.substring(headersEnd + 4);
+      if (!head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+        return rest;
+      }
+      StringBuilder body = new StringBuilder();
+      while (true) {
+        int lineEnd = rest.indexOf("\r\n");
+        int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
+        if (size == 0) {
+          return body.toString();
+        }
+        // Sizes count bytes; the stream is JSON of ASCII text, so bytes and chars agree.
+        body.append(rest, lineEnd + 2, lineEnd + 2 + size);
+        rest = rest.substring(lineEnd + 2 + size + 2);
+      }
+    }
   }
 
   /** The manifest digest the registry serves for {@code repository:tag}, or null if none. */

@@ -3,6 +3,7 @@ package io.github.shipmaven.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.docker.ScriptedDaemon;
 import io.github.shipmaven.plan.Goal;
 import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
@@ -139,6 +140,23 @@ class GoalsTest {
         .doesNotContain(API_KEY)
         .doesNotContain("registryPasswordCanary99");
     assertThat(repo.resolve("target")).doesNotExist();
+  }
+
+  @Test
+  @InjectMojo(goal = "info", pom = POM)
+  void infoAsksTheDaemonOverOneConnection(InfoMojo mojo) throws Exception {
+    try (ScriptedDaemon daemon = ScriptedDaemon.start(home.resolve("daemon"))) {
+      env.put("DOCKER_HOST", daemon.host());
+      prepare(mojo).execute();
+      assertThat(output())
+          .contains(
+              "Engine:     Docker Engine 20.10.24+dfsg1 (API 1.41, linux/amd64) at "
+                  + daemon.host()
+                  + " (DOCKER_HOST)")
+          .contains("Builder:    ")
+          .contains("Platform:   not built yet");
+      assertThat(daemon.requests("GET /_ping")).hasSize(1);
+    }
   }
 
   @Test

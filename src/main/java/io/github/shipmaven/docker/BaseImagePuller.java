@@ -9,8 +9,8 @@ import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,14 +22,15 @@ import java.util.regex.Pattern;
  * is, since BuildKit's own pull would fail on those behind a login.
  */
 final class BaseImagePuller {
-  private static final List<String> AUTH_FAILURES =
-      List.of("unauthorized", "authentication required", "no basic auth", "denied", "forbidden");
   private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"(.*?)\"");
 
-  private final DockerClient docker;
+  private final Supplier<DockerClient> docker;
   private final ShipLog log;
 
-  BaseImagePuller(DockerClient docker, ShipLog log) {
+  /**
+   * @param docker docker-java's client, asked for only when an image is inspected or pulled
+   */
+  BaseImagePuller(Supplier<DockerClient> docker, ShipLog log) {
     this.docker = docker;
     this.log = log;
   }
@@ -57,7 +58,7 @@ final class BaseImagePuller {
 
   private boolean present(String reference) {
     try {
-      docker.inspectImageCmd(reference).exec();
+      docker.get().inspectImageCmd(reference).exec();
       return true;
     } catch (NotFoundException e) {
       return false;
@@ -67,7 +68,7 @@ final class BaseImagePuller {
   private void pull(BaseImage image, RegistryCredentials login, String platform) {
     String reference = image.reference();
     String[] repositoryAndTag = repositoryAndTag(reference);
-    PullImageCmd cmd = docker.pullImageCmd(repositoryAndTag[0]).withTag(repositoryAndTag[1]);
+    PullImageCmd cmd = docker.get().pullImageCmd(repositoryAndTag[0]).withTag(repositoryAndTag[1]);
     if (login != null) {
       cmd.withAuthConfig(DockerAuth.of(image.registry(), login));
     }
@@ -97,8 +98,8 @@ final class BaseImagePuller {
       problem = "the daemon's answer ended without saying the image was pulled";
     }
     if (problem != null) {
-      String lower = problem.toLowerCase(Locale.ROOT);
-      if (login != null && AUTH_FAILURES.stream().anyMatch(lower::contains)) {
+      if (login != null
+          && RegistryFailures.classify(problem) == RegistryFailures.Kind.LOGIN_REFUSED) {
         throw ShipException.config(
             "Registry "
                 + image.registry()

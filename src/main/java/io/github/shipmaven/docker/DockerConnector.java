@@ -2,7 +2,6 @@ package io.github.shipmaven.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -82,15 +81,16 @@ public final class DockerConnector {
         failures.add(where + ": " + rootMessage(e));
         continue;
       }
-      DockerClient client =
-          DockerClientImpl.getInstance(new ClientConfig(candidate.host()), transport);
-      List<String> pinged = ping.get("Api-Version");
-      String api = pinged == null || pinged.isEmpty() ? null : pinged.get(0);
-      if (api == null) {
-        api = client.versionCmd().exec().getApiVersion(); // daemons before API 1.25 do not ping it
-      }
+      URI host = candidate.host();
+      DockerDaemon daemon =
+          new DockerDaemon(
+              () -> DockerClientImpl.getInstance(new ClientConfig(host), transport),
+              transport,
+              where,
+              ping);
+      String api = daemon.apiVersion();
       if (api != null && compareVersions(api, MINIMUM_API) < 0) {
-        closeQuietly(client);
+        daemon.close();
         throw ShipException.config(
             "The Docker daemon at "
                 + where
@@ -101,7 +101,7 @@ public final class DockerConnector {
                 + " or newer (Docker 1.12+): upgrade the daemon.");
       }
       log.debug("Docker daemon: " + where + ", Engine API " + api);
-      return new DockerDaemon(client, transport, where, api, ping);
+      return daemon;
     }
     throw ShipException.config(
         "No Docker daemon answered; tried "
@@ -295,15 +295,5 @@ public final class DockerConnector {
           + " any proxy in front of the daemon)";
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  private static void closeQuietly(DockerClient client) {
-    if (client != null) {
-      try {
-        client.close();
-      } catch (IOException ignored) {
-        // nothing to release beyond what close already tried
-      }
-    }
   }
 }

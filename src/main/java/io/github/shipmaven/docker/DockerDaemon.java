@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A daemon that answered: docker-java's client for what it models, the plugin's own transport for
@@ -18,26 +19,32 @@ import java.util.Map;
  * its ping said about it.
  */
 public final class DockerDaemon implements AutoCloseable {
-  private final DockerClient client;
+  private final Supplier<DockerClient> newClient;
   private final DockerHttpClient transport;
   private final String where;
-  private final String apiVersion;
   private final Map<String, List<String>> ping;
+  private DockerClient client;
+  private String apiVersion;
 
+  /**
+   * @param newClient makes docker-java's client, on first use only: a BuildKit build never needs
+   *     it, and its set-up costs a fresh JVM a few hundred classes
+   */
   DockerDaemon(
-      DockerClient client,
+      Supplier<DockerClient> newClient,
       DockerHttpClient transport,
       String where,
-      String apiVersion,
       Map<String, List<String>> ping) {
-    this.client = client;
+    this.newClient = newClient;
     this.transport = transport;
     this.where = where;
-    this.apiVersion = apiVersion;
     this.ping = ping;
   }
 
-  public DockerClient client() {
+  public synchronized DockerClient client() {
+    if (client == null) {
+      client = newClient.get();
+    }
     return client;
   }
 
@@ -50,8 +57,17 @@ public final class DockerDaemon implements AutoCloseable {
     return where;
   }
 
-  /** Its Engine API version, e.g. {@code 1.41}; null if it would not say. */
-  public String apiVersion() {
+  /**
+   * Its Engine API version, e.g. {@code 1.41}: from the ping, or, from a daemon before API 1.25,
+   * which does not ping it, from {@code /version}; null if it would not say.
+   */
+  public synchronized String apiVersion() {
+    if (apiVersion == null) {
+      apiVersion = pingHeader("Api-Version");
+    }
+    if (apiVersion == null) {
+      apiVersion = client().versionCmd().exec().getApiVersion();
+    }
     return apiVersion;
   }
 
@@ -85,7 +101,7 @@ public final class DockerDaemon implements AutoCloseable {
           + " "
           + version.path("Version").asText("(version unknown)")
           + " (API "
-          + version.path("ApiVersion").asText(apiVersion)
+          + version.path("ApiVersion").asText(apiVersion())
           + ", "
           + version.path("Os").asText("?")
           + "/"
@@ -94,7 +110,7 @@ public final class DockerDaemon implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return (isPodman() ? "Podman" : "Docker Engine")
           + " (API "
-          + apiVersion
+          + apiVersion()
           + "; /version: "
           + DockerConnector.rootMessage(e)
           + ")";
@@ -107,7 +123,7 @@ public final class DockerDaemon implements AutoCloseable {
    */
   public String platformOf(String reference) {
     try {
-      InspectImageResponse image = client.inspectImageCmd(reference).exec();
+      InspectImageResponse image = client().inspectImageCmd(reference).exec();
       return image.getOs() + "/" + image.getArch();
     } catch (NotFoundException e) {
       return null;
@@ -115,11 +131,13 @@ public final class DockerDaemon implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    try {
-      client.close();
-    } catch (IOException ignored) {
-      // nothing more to release: each response closes its own connection
+  public synchronized void close() {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // nothing more to release: each response closes its own connection
+      }
     }
   }
 }

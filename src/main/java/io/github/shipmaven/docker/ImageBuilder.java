@@ -1,6 +1,5 @@
 package io.github.shipmaven.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
@@ -54,12 +53,10 @@ public final class ImageBuilder {
   }
 
   private final DockerDaemon daemon;
-  private final DockerClient docker;
   private final ShipLog log;
 
   public ImageBuilder(DockerDaemon daemon, ShipLog log) {
     this.daemon = daemon;
-    this.docker = daemon.client();
     this.log = log;
   }
 
@@ -148,7 +145,7 @@ public final class ImageBuilder {
     boolean behindLogin =
         baseImages.stream().anyMatch(image -> request.pullLogins().containsKey(image.registry()));
     boolean pullHere = request.pull() && behindLogin;
-    new BaseImagePuller(docker, log)
+    new BaseImagePuller(daemon::client, log)
         .pull(baseImages, request.pullLogins(), pullHere, request.platform());
     return BuildKitBuild.run(
         daemon.transport(), request, context, request.pull() && !pullHere, log);
@@ -157,7 +154,8 @@ public final class ImageBuilder {
   private String buildClassic(Request request, BuildContext context) {
     BuildContext.Streaming upload = context.stream(log, ImageBuilder::warmUpResponseParsing);
     BuildImageCmd cmd =
-        docker
+        daemon
+            .client()
             .buildImageCmd(upload)
             .withDockerfilePath(context.dockerfilePath())
             .withTags(new LinkedHashSet<>(request.references()))
@@ -203,7 +201,7 @@ public final class ImageBuilder {
       return output.imageId;
     }
     // A daemon that sends no aux ID names the image only by a short id; it knows the full one.
-    return docker.inspectImageCmd(request.references().get(0)).exec().getId();
+    return daemon.client().inspectImageCmd(request.references().get(0)).exec().getId();
   }
 
   /**

@@ -78,13 +78,13 @@ public final class ImagePusher {
   }
 
   /** One attempt's outcome: the digest, or why there is none and whether to try again. */
-  private record Attempt(String digest, String failure, PushFailures.Kind kind) {
+  private record Attempt(String digest, String failure, RegistryFailures.Kind kind) {
     static Attempt failed(String failure) {
-      return new Attempt(null, failure, PushFailures.classify(failure));
+      return new Attempt(null, failure, RegistryFailures.classify(failure));
     }
 
     static Attempt transientFailure(String failure) {
-      return new Attempt(null, failure, PushFailures.Kind.TRANSIENT);
+      return new Attempt(null, failure, RegistryFailures.Kind.TRANSIENT);
     }
   }
 
@@ -96,10 +96,10 @@ public final class ImagePusher {
       if (result.digest() != null) {
         return result.digest();
       }
-      if (result.kind() == PushFailures.Kind.NOT_IN_DAEMON) {
+      if (result.kind() == RegistryFailures.Kind.NOT_IN_DAEMON) {
         throw notInDaemon(reference);
       }
-      if (result.kind() == PushFailures.Kind.LOGIN_REFUSED) {
+      if (result.kind() == RegistryFailures.Kind.LOGIN_REFUSED) {
         throw ShipException.config(
             "Registry "
                 + image.registry()
@@ -113,7 +113,7 @@ public final class ImagePusher {
                 + image.path()
                 + ".");
       }
-      if (result.kind() == PushFailures.Kind.PERMANENT || attempt >= policy.retries()) {
+      if (result.kind() == RegistryFailures.Kind.PERMANENT || attempt >= policy.retries()) {
         throw ShipException.failed(
             "Push of "
                 + reference
@@ -209,7 +209,7 @@ public final class ImagePusher {
       return new Attempt(
           null,
           "the push ended without a manifest digest from the registry",
-          PushFailures.Kind.PERMANENT);
+          RegistryFailures.Kind.PERMANENT);
     }
     return new Attempt(stream.digest(), null, null);
   }

@@ -2,7 +2,7 @@ package io.github.shipmaven.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.shipmaven.docker.PushFailures.Kind;
+import io.github.shipmaven.docker.RegistryFailures.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * src/test/resources/daemon-streams/README.md (Docker 20.10, Podman 4.3; Docker 29 from its
  * sources).
  */
-class PushFailuresTest {
+class RegistryFailuresTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(
@@ -49,6 +49,6 @@ class PushFailuresTest {
           docker   | PERMANENT     | Get "https://registry.example/v2/": dial tcp: lookup registry.example: no such host
           """)
   void classifiesTheDaemonsWords(String engine, Kind kind, String message) {
-    assertThat(PushFailures.classify(message)).isEqualTo(kind);
+    assertThat(RegistryFailures.classify(message)).isEqualTo(kind);
   }
 }

@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What a failed push means, from the daemon's own words: an image the daemon does not have, a
- * refused login (neither is retried), a transient failure (retried with backoff: pushing is
+ * What a failed push or pull means, from the daemon's own words: an image the daemon does not have,
+ * a refused login (neither is retried), a transient failure (retried with backoff: pushing is
  * content-addressed and safe to repeat), or anything else (fails at once). One table, first match
  * wins; its patterns cover Docker's and Podman's wordings (see {@code
  * src/test/resources/daemon-streams/README.md}). A stalled push and a daemon connection cut
  * mid-push are transient too; the pusher knows those without words.
  */
-final class PushFailures {
+final class RegistryFailures {
   enum Kind {
     NOT_IN_DAEMON,
     LOGIN_REFUSED,
@@ -44,7 +44,7 @@ final class PushFailures {
                   + "|connection refused|GOAWAY|temporarily unavailable|no route to host"
                   + "|network is unreachable"));
 
-  private PushFailures() {}
+  private RegistryFailures() {}
 
   private static Rule rule(Kind kind, String words) {
     return new Rule(kind, Pattern.compile(words, Pattern.CASE_INSENSITIVE));

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Dockerfile's instructions as BuildKit's parser reads them ({@code frontend/dockerfile/parser}):
@@ -402,7 +403,7 @@ final class DockerfileInstructions {
   }
 
   /** The strings of a JSON array of strings, or null when the text is not one. */
-  static List<String> jsonArray(String text) {
+  static @Nullable List<String> jsonArray(String text) {
     String s = text.strip();
     if (!s.startsWith("[") || !s.endsWith("]")) {
       return null;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pulls base images before a BuildKit build. BuildKit through the Engine API has no session, so it
@@ -46,7 +47,7 @@ final class BaseImagePuller {
       List<BaseImage> images,
       Map<String, RegistryCredentials> logins,
       boolean all,
-      String platform) {
+      @Nullable String platform) {
     for (BaseImage image : images) {
       RegistryCredentials login = logins.get(image.registry());
       if (!all && (login == null || present(image.reference()))) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * BuildKit's status updates as lines a person can read in a CI log, in the manner of {@code docker
@@ -147,7 +148,7 @@ final class BuildKitProgress {
   }
 
   /** The step that started last; null before any. */
-  Step lastStarted() {
+  @Nullable Step lastStarted() {
     return lastStarted;
   }
 

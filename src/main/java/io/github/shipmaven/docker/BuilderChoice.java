@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which builder builds, and why, in words for the log and {@code ship:info}: e.g. {@code BuildKit
@@ -32,7 +33,11 @@ public record BuilderChoice(Builder builder, String reason) {
    * @param os its operating system, {@code linux} or {@code windows}; null if unknown
    * @param podman whether it is Podman (whose builder is buildah, whatever it is asked)
    */
-  public record Daemon(String apiVersion, String builderVersion, String os, boolean podman) {}
+  public record Daemon(
+      @Nullable String apiVersion,
+      @Nullable String builderVersion,
+      @Nullable String os,
+      boolean podman) {}
 
   @Override
   public String toString() {
@@ -47,7 +52,7 @@ public record BuilderChoice(Builder builder, String reason) {
    * @param env the process environment, for {@code DOCKER_BUILDKIT}
    */
   public static BuilderChoice detect(
-      String configured, DockerDaemon daemon, Map<String, String> env) {
+      @Nullable String configured, DockerDaemon daemon, Map<String, String> env) {
     String api = daemon.apiVersion();
     String os = daemon.pingHeader("Ostype");
     boolean podman = daemon.isPodman();
@@ -78,7 +83,8 @@ public record BuilderChoice(Builder builder, String reason) {
    * @param configured the {@code <builder>} parameter: auto (or null/blank), buildkit or classic
    * @param dockerBuildkit the {@code DOCKER_BUILDKIT} value, or null
    */
-  public static BuilderChoice decide(String configured, Daemon daemon, String dockerBuildkit) {
+  public static BuilderChoice decide(
+      @Nullable String configured, Daemon daemon, @Nullable String dockerBuildkit) {
     String setting =
         configured == null || configured.isBlank()
             ? "auto"
@@ -139,7 +145,7 @@ public record BuilderChoice(Builder builder, String reason) {
   }
 
   /** Why the daemon cannot build with BuildKit at all; null if it can. */
-  private static String withoutBuildKit(Daemon daemon) {
+  private static @Nullable String withoutBuildKit(Daemon daemon) {
     if (daemon.podman()) {
       return "the daemon is Podman, which builds with its own builder";
     }

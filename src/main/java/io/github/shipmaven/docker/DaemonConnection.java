@@ -19,6 +19,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection to the daemon, dialled over a unix socket or TCP (with TLS), bounded by an idle
@@ -40,10 +41,10 @@ final class DaemonConnection implements AutoCloseable {
 
   private DaemonConnection(
       AutoCloseable resource,
-      WritableByteChannel channel,
+      @Nullable WritableByteChannel channel,
       InputStream in,
       OutputStream out,
-      Duration idleTimeout) {
+      @Nullable Duration idleTimeout) {
     this.resource = resource;
     this.channel = channel;
     this.in = new BufferedInputStream(new Watched(in));
@@ -60,7 +61,8 @@ final class DaemonConnection implements AutoCloseable {
    * @param tls the TLS context for TCP, or null for plain TCP
    * @param idleTimeout how long no byte may move before the connection is closed; null for no bound
    */
-  static DaemonConnection open(URI host, SSLContext tls, Duration idleTimeout) throws IOException {
+  static DaemonConnection open(URI host, @Nullable SSLContext tls, @Nullable Duration idleTimeout)
+      throws IOException {
     if ("unix".equals(host.getScheme())) {
       SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(host.getPath()));
       return new DaemonConnection(

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.ResponseItem;
 import io.github.shipmaven.core.ShipException;
 import java.io.IOException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A daemon's progress stream (build output, push progress), fed item by item to a consumer. A
@@ -40,7 +41,7 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
   }
 
   /** Waits for the end of the stream; returns the transport failure, or null. */
-  Throwable await(String doing) {
+  @Nullable Throwable await(String doing) {
     try {
       awaitCompletion();
     } catch (InterruptedException e) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a Docker daemon the way the docker CLI does, in order: {@code <dockerHost>}; {@code
@@ -150,7 +151,7 @@ public final class DockerConnector {
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */
-  private Candidate context() {
+  private @Nullable Candidate context() {
     String fromEnv = env.getOrDefault("DOCKER_CONTEXT", "");
     String name =
         fromEnv.isBlank() ? DockerConfig.load(env, home).currentContext() : fromEnv.trim();

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A daemon that answered: docker-java's client for what it models, the plugin's own transport for
@@ -61,7 +62,7 @@ public final class DockerDaemon implements AutoCloseable {
    * Its Engine API version, e.g. {@code 1.41}: from the ping, or, from a daemon before API 1.25,
    * which does not ping it, from {@code /version}; null if it would not say.
    */
-  public synchronized String apiVersion() {
+  public synchronized @Nullable String apiVersion() {
     if (apiVersion == null) {
       apiVersion = pingHeader("Api-Version");
     }
@@ -72,7 +73,7 @@ public final class DockerDaemon implements AutoCloseable {
   }
 
   /** A header of its {@code /_ping} answer, or null. */
-  String pingHeader(String name) {
+  @Nullable String pingHeader(String name) {
     List<String> values = ping.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
@@ -121,7 +122,7 @@ public final class DockerDaemon implements AutoCloseable {
    * The platform an image in the daemon was built for, {@code linux/amd64}; null if the daemon has
    * no such image.
    */
-  public String platformOf(String reference) {
+  public @Nullable String platformOf(String reference) {
     try {
       InspectImageResponse image = client().inspectImageCmd(reference).exec();
       return image.getOs() + "/" + image.getArch();

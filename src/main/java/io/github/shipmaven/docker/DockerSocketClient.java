@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small HTTP/1.1 transport for docker-java over a unix socket or TCP (with TLS), one connection a
@@ -45,7 +46,7 @@ final class DockerSocketClient implements DockerHttpClient {
    * @param host {@code unix:///path} or {@code tcp://host:port}
    * @param tls the TLS context for TCP, or null for plain TCP
    */
-  DockerSocketClient(URI host, SSLContext tls) {
+  DockerSocketClient(URI host, @Nullable SSLContext tls) {
     this(host, tls, API_IDLE);
   }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds and tags an image from a Dockerfile and a context directory, streaming the output, with
@@ -37,11 +38,11 @@ public final class ImageBuilder {
       List<String> references,
       Map<String, String> buildArgs,
       Map<String, String> labels,
-      String target,
-      String platform,
+      @Nullable String target,
+      @Nullable String platform,
       boolean pull,
       boolean noCache,
-      String network,
+      @Nullable String network,
       List<String> cacheFrom,
       Map<String, RegistryCredentials> pullLogins) {
 

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pushes every tag of an image and returns the manifest digest the registry confirmed. Transient
@@ -58,7 +59,10 @@ public final class ImagePusher {
    * @param credentials null to push without credentials
    */
   public String push(
-      ImageReference image, List<String> tags, RegistryCredentials credentials, Policy policy) {
+      ImageReference image,
+      List<String> tags,
+      @Nullable RegistryCredentials credentials,
+      Policy policy) {
     String digest = null;
     for (String tag : tags) {
       String pushed = pushWithRetries(image, tag, credentials, policy);

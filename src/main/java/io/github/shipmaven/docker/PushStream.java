@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the daemon's push progress stream. The daemon answers HTTP 200 and reports failures inside
@@ -142,12 +143,12 @@ final class PushStream {
   }
 
   /** The error the stream reported, or null. */
-  String error() {
+  @Nullable String error() {
     return error;
   }
 
   /** The pushed manifest digest, or null if the stream never confirmed one or failed. */
-  String digest() {
+  @Nullable String digest() {
     if (error != null) {
       return null;
     }

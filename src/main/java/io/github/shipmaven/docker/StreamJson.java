@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON through Jackson's streaming API only: the build path writes a few maps and reads a stream of
@@ -53,7 +54,7 @@ final class StreamJson {
    * With the parser on the {@code START_OBJECT} of an object, the string value of its field {@code
    * name} (null if absent or not a string); leaves the parser on the object's end.
    */
-  static String field(JsonParser parser, String name) throws IOException {
+  static @Nullable String field(JsonParser parser, String name) throws IOException {
     if (parser.currentToken() != JsonToken.START_OBJECT) {
       parser.skipChildren();
       return null;

@@ -2,6 +2,7 @@ package io.github.shipmaven.image;
 
 import io.github.shipmaven.core.ShipException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image repository without tag or digest, validated against the distribution reference grammar
@@ -90,7 +91,7 @@ public record ImageReference(String name, String registry, String path) {
    * The docker CLI's rule: a first path component with '.' or ':', or "localhost", is a registry
    * host; null when {@code name} has none.
    */
-  private static String registryHost(String name) {
+  private static @Nullable String registryHost(String name) {
     int firstSlash = name.indexOf('/');
     if (firstSlash <= 0) {
       return null;

@@ -32,6 +32,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every ship goal shares: the settings every goal reads, reading them into the planner's
@@ -211,7 +212,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
   abstract String skippedBy();
 
   /** The goal's own settings for the planner; null for a goal without any. */
-  Object settingsPart() {
+  @Nullable Object settingsPart() {
     return null;
   }
 
@@ -226,10 +227,10 @@ abstract class AbstractShipMojo extends AbstractMojo {
   /** One execution's settings, as the planner takes them: see {@link ShipExecutions}. */
   record Execution(
       Goal goal,
-      String skippedBy,
+      @Nullable String skippedBy,
       ShipSettings.Common common,
       ShipSettings.Render render,
-      Object part) {}
+      @Nullable Object part) {}
 
   final Execution execution() {
     return new Execution(

@@ -1,6 +1,7 @@
 package io.github.shipmaven.plan;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The plugin's goals, as the planner knows them. */
 public enum Goal {
@@ -16,7 +17,7 @@ public enum Goal {
   }
 
   /** The goal named {@code id}, or null for another plugin's goal or {@code help}. */
-  public static Goal of(String id) {
+  public static @Nullable Goal of(String id) {
     for (Goal goal : values()) {
       if (goal.id().equals(id)) {
         return goal;

@@ -8,6 +8,7 @@ import io.github.shipmaven.image.ImageReference;
 import io.github.shipmaven.registry.RegistryCredentials;
 import io.github.shipmaven.render.RenderTarget;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validated plan of one pipeline, made once by the first goal that runs and shared by the
@@ -26,10 +27,10 @@ public record ShipPlan(
     GitFacts git,
     List<String> tags,
     BranchFilter branches,
-    ImageBuilder.Request build,
-    RegistryCredentials login,
-    ImagePusher.Policy push,
-    RenderTarget render) {
+    ImageBuilder.@Nullable Request build,
+    @Nullable RegistryCredentials login,
+    ImagePusher.@Nullable Policy push,
+    @Nullable RenderTarget render) {
 
   /** Whether push and deploy run on this branch. */
   public boolean onBranch() {

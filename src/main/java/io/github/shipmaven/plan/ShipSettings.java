@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every raw setting of one pipeline, as the POM, the command line and the environment give them,
@@ -20,10 +21,10 @@ public record ShipSettings(
     Project project,
     Common common,
     Render render,
-    Build build,
-    Push push,
-    Deploy deploy,
-    Rollback rollback,
+    @Nullable Build build,
+    @Nullable Push push,
+    @Nullable Deploy deploy,
+    @Nullable Rollback rollback,
     Map<String, String> env,
     Path home) {
 

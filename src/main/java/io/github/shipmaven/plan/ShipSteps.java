@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What each goal does with a validated plan: build, push, deploy. Each step records what it learnt
@@ -178,7 +179,7 @@ public final class ShipSteps {
    *
    * @param deployId the deploy to go back to; null for the previous live one
    */
-  public void rollback(String deployId) {
+  public void rollback(@Nullable String deployId) {
     RenderTarget target = plan.render();
     RenderClient render = RenderClient.forTarget(target, clock, sleeper, log);
     RenderClient.Triggered triggered = render.rollback(target.serviceId(), deployId);

@@ -25,6 +25,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts Render deploys, through a deploy hook or through Render's API (service id and API key),
@@ -58,7 +59,11 @@ public final class RenderClient {
    * {@code notBefore} (null: no such bound), and checks that it runs {@code digest}.
    */
   public record Triggered(
-      String serviceId, String deployId, String imageUrl, String digest, Instant notBefore) {}
+      String serviceId,
+      @Nullable String deployId,
+      String imageUrl,
+      @Nullable String digest,
+      @Nullable Instant notBefore) {}
 
   private final RenderHttp http;
   private final Clock clock;
@@ -69,7 +74,12 @@ public final class RenderClient {
    * @param apiKey the API key; null when only a hook is called
    */
   public RenderClient(
-      OkHttpClient http, HttpUrl apiUrl, String apiKey, Clock clock, Sleeper sleeper, ShipLog log) {
+      OkHttpClient http,
+      HttpUrl apiUrl,
+      @Nullable String apiKey,
+      Clock clock,
+      Sleeper sleeper,
+      ShipLog log) {
     this.http = new RenderHttp(http, apiUrl, apiKey, sleeper, log);
     this.clock = clock;
     this.log = log;
@@ -139,7 +149,7 @@ public final class RenderClient {
    *
    * @return the new deploy's id, or null when Render accepted without naming it
    */
-  public String trigger(DeployHook hook, String imageUrl) {
+  public @Nullable String trigger(DeployHook hook, String imageUrl) {
     return deploy(hook, imageUrl).deployId();
   }
 
@@ -402,8 +412,8 @@ public final class RenderClient {
    */
   public Deploy await(
       String serviceId,
-      String deployId,
-      String expectedDigest,
+      @Nullable String deployId,
+      @Nullable String expectedDigest,
       Duration timeout,
       Duration pollInterval) {
     return await(
@@ -631,7 +641,7 @@ public final class RenderClient {
   }
 
   /** The digest of {@code repository@sha256:…}; null for a tag. */
-  private static String digestOf(String imageUrl) {
+  private static @Nullable String digestOf(String imageUrl) {
     int at = imageUrl == null ? -1 : imageUrl.lastIndexOf('@');
     return at < 0 ? null : imageUrl.substring(at + 1);
   }

@@ -25,6 +25,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls to Render and their retry rules, shared by the hook and the API.
@@ -212,7 +213,7 @@ final class RenderHttp {
    * @param what what is read, for messages
    * @return the JSON answer, or null for 404
    */
-  JsonNode get(HttpUrl url, String serviceId, String what) {
+  @Nullable JsonNode get(HttpUrl url, String serviceId, String what) {
     for (int attempt = 1; ; attempt++) {
       Duration wait = backoff(attempt);
       String problem;
@@ -284,7 +285,7 @@ final class RenderHttp {
   }
 
   /** Render's {@code message} in an error answer: one line, shortened, secrets masked; or null. */
-  String renderMessage(Response response) {
+  @Nullable String renderMessage(Response response) {
     try {
       JsonNode message = JSON.readTree(response.body().string()).path("message");
       if (!message.isTextual() || message.asText().isBlank()) {

@@ -4,6 +4,7 @@ import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.image.Hosts;
 import java.time.Duration;
 import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a deploy or rollback goes and how it is followed, checked before anything is pushed. The
@@ -18,9 +19,9 @@ import okhttp3.HttpUrl;
  * @param pollInterval how often to ask
  */
 public record RenderTarget(
-    DeployHook hook,
+    @Nullable DeployHook hook,
     String serviceId,
-    String apiKey,
+    @Nullable String apiKey,
     String apiUrl,
     boolean waitForLive,
     Duration timeout,

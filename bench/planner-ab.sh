@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Cold-start A/B of two commits of the plugin: each is built once into ~/.m2 as version
-# 0.1.0-ab-<sha> and one small consumer project (pom packaging, a FROM scratch Dockerfile, a git
+# Cold-start A/B of two commits of the plugin: each is built once into a local repository of the
+# benchmark's own (/tmp/ship-bench-planner-repo, ~/.m2 behind it read-only) as version 0.1.0-ab-<sha> and one small consumer project (pom packaging, a FROM scratch Dockerfile, a git
 # repository of one commit) picks it with -Dship.version. Per round, every scenario runs once with
 # each version, back to back, the order swapped every round (the machine is shared and drifts):
 #   validate       mvn validate, the baseline: Maven alone, no ship goal runs
@@ -19,6 +19,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 project=/tmp/ship-bench-planner
+# Throwaway versions never go into ~/.m2: the site's plugin report and anyone else reading it would
+# see them as releases.
+repo_args=(-Dmaven.repo.local=/tmp/ship-bench-planner-repo -Dmaven.repo.local.tail="$HOME/.m2/repository")
 
 summary() {
   python3 - "$1" <<'PY'
@@ -83,7 +86,7 @@ if [ "${1:-}" = "--measure" ]; then # --measure A_VERSION B_VERSION PAIRS TIMES,
   source "$root/bench/lib.sh"
   run() { # run VERSION SCENARIO
     # shellcheck disable=SC2086
-    "$root/mvnw" -q -B -o ${scenario[$2]} -Dship.version="$1"
+    "$root/mvnw" -q -B -o "${repo_args[@]}" ${scenario[$2]} -Dship.version="$1"
   }
   for name in "${names[@]}"; do ms run "$a" "$name" >/dev/null; ms run "$b" "$name" >/dev/null; done
   : > "$times"
@@ -105,12 +108,12 @@ b_commit=${2:-f873ad2}
 pairs=${3:-15}
 
 # install COMMIT: builds the plugin at COMMIT in a throwaway worktree as 0.1.0-ab-<sha> and
-# installs it into ~/.m2, once per commit; prints the version.
+# installs it into the benchmark's repository, once per commit; prints the version.
 install() {
   local sha version jar tree
   sha=$(git -C "$root" rev-parse --short=10 "$1^{commit}")
   version=0.1.0-ab-$sha
-  jar=$HOME/.m2/repository/io/github/shipmaven/ship-maven-plugin/$version/ship-maven-plugin-$version.jar
+  jar=/tmp/ship-bench-planner-repo/io/github/shipmaven/ship-maven-plugin/$version/ship-maven-plugin-$version.jar
   if [ ! -f "$jar" ]; then
     tree=$(mktemp -d /tmp/planner-ab-XXXXXX)
     git -C "$root" worktree add -q --detach "$tree" "$sha"
@@ -118,8 +121,8 @@ install() {
       cd "$tree"
       # the project's own version (the first <version>), so plugin.xml carries it too
       sed -i "0,/<version>0.1.0-SNAPSHOT<\/version>/s//<version>$version<\/version>/" pom.xml
-      ./mvnw -q -B -o package -DskipTests -DskipITs -Dmaven.test.skip=true -Dspotless.check.skip=true
-      ./mvnw -q -B -o install:install-file -Dfile="target/ship-maven-plugin-$version.jar" \
+      ./mvnw -q -B -o "${repo_args[@]}" package -DskipTests -DskipITs -Dmaven.test.skip=true -Dspotless.check.skip=true
+      ./mvnw -q -B -o "${repo_args[@]}" install:install-file -Dfile="target/ship-maven-plugin-$version.jar" \
         -DpomFile=dependency-reduced-pom.xml
     ) >&2; then
       git -C "$root" worktree remove --force "$tree"

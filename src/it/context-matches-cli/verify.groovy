@@ -1,15 +1,28 @@
 import io.github.shipmaven.it.ItSupport
 
 def log = new File(basedir, "build.log").text
-assert log.contains("BUILD SUCCESS")
-assert log.contains("Build context: ")
+assert log.count("BUILD SUCCESS") == 2
+assert log.count("Build context: ") == 2
+assert log.contains("Builder: BuildKit (the daemon has it")
+assert log.contains("Builder: classic (<builder> classic)")
 
-// The same context, sent by the docker CLI.
-ItSupport.run(basedir, "docker", "build", "-q", "-t", "it/context-matches-cli:cli", ".")
-def plugin = ItSupport.imageFiles("${registry}/it/context-matches-cli:plugin")
+// The same context, sent by the docker CLI. This CLI has no buildx, so its `docker build` is the
+// classic builder; it says so.
+def cliOutput = ItSupport.run(basedir, "docker", "build", "-q", "-t", "it/context-matches-cli:cli", ".")
+assert cliOutput.contains("legacy builder is deprecated") : "the docker CLI did not use the classic builder:\n${cliOutput}"
 def cli = ItSupport.imageFiles("it/context-matches-cli:cli")
-assert plugin == cli : "plugin and CLI contexts differ:\nonly plugin: ${plugin - cli}\nonly CLI: ${cli - plugin}"
+def classic = ItSupport.imageFiles("${registry}/it/context-matches-cli:plugin-classic")
+def buildkit = ItSupport.imageFiles("${registry}/it/context-matches-cli:plugin")
+println "context-matches-cli: compared the plugin's classic build and its BuildKit build with the docker CLI's classic build (${cli.size()} entries)"
 
+assert classic == cli : "plugin (classic) and CLI (classic) differ:\nonly plugin: ${classic - cli}\nonly CLI: ${cli - classic}"
+// BuildKit reads the Dockerfile from the uploaded context, so `COPY . /ctx/` copies it though
+// .dockerignore excludes it; the plugin warns, naming the line. Nothing else differs.
+assert buildkit - cli == ["644 ctx/Dockerfile"] : "plugin (BuildKit) has more than the CLI: ${buildkit - cli}"
+assert cli - buildkit == [] : "plugin (BuildKit) lacks: ${cli - buildkit}"
+assert log.contains("Dockerfile:2: copies Dockerfile into the image although .dockerignore excludes it")
+
+def plugin = classic
 def names = plugin.collect { it.split(" ", 2)[1].replaceFirst(/ -> .*/, "") }
 assert names.contains("ctx/README.md")
 assert !names.contains("ctx/README-secret.md")

@@ -1,5 +1,6 @@
 package io.github.shipmaven.context;
 
+import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -38,15 +41,33 @@ public final class BuildContext {
   private final Path root;
   private final DockerIgnore ignore;
   private final String dockerfilePath;
+  private final boolean dockerfileIgnored;
 
-  private BuildContext(Path root, DockerIgnore ignore, String dockerfilePath) {
+  private BuildContext(
+      Path root, DockerIgnore ignore, String dockerfilePath, boolean dockerfileIgnored) {
     this.root = root;
     this.ignore = ignore;
     this.dockerfilePath = dockerfilePath;
+    this.dockerfileIgnored = dockerfileIgnored;
   }
 
-  /** The context of {@code root}, honouring its {@code .dockerignore}; the Dockerfile is inside. */
+  /**
+   * The context of {@code root} for the classic builder, honouring its {@code .dockerignore}; the
+   * Dockerfile is inside.
+   */
   public static BuildContext of(Path root, Path dockerfile) {
+    return of(root, dockerfile, Builder.CLASSIC);
+  }
+
+  /**
+   * The context of {@code root} for {@code builder}. Both get the Dockerfile even when {@code
+   * .dockerignore} excludes it: they read it from the upload. The classic builder also gets {@code
+   * .dockerignore} and leaves out, as it copies, the two files if {@code .dockerignore} excludes
+   * them, as the CLI expects; BuildKit, given the context as an upload, applies no {@code
+   * .dockerignore} (it does so only for a context it fetches through a session), so a {@code
+   * .dockerignore} that excludes itself is not sent to it.
+   */
+  public static BuildContext of(Path root, Path dockerfile, Builder builder) {
     Path base = root.toAbsolutePath().normalize();
     String relativeDockerfile =
         base.relativize(dockerfile.toAbsolutePath().normalize()).toString().replace('\\', '/');
@@ -55,17 +76,31 @@ public final class BuildContext {
     try {
       ignore =
           Files.isRegularFile(ignoreFile)
-              ? DockerIgnore.parse(Files.readString(ignoreFile))
+              // read as the CLI reads it: bytes, not strict UTF-8
+              ? DockerIgnore.parse(
+                  new String(Files.readAllBytes(ignoreFile), StandardCharsets.UTF_8))
               : DockerIgnore.of(List.of());
     } catch (IOException e) {
       throw ShipException.config(".dockerignore in " + base + " cannot be read: " + e.getMessage());
     }
-    return new BuildContext(base, ignore.keeping(relativeDockerfile), relativeDockerfile);
+    return new BuildContext(
+        base,
+        ignore.keeping(relativeDockerfile, builder == Builder.CLASSIC),
+        relativeDockerfile,
+        ignore.excludes(relativeDockerfile));
   }
 
   /** The Dockerfile's path inside the context, as the daemon's {@code dockerfile} parameter. */
   public String dockerfilePath() {
     return dockerfilePath;
+  }
+
+  /**
+   * Whether {@code .dockerignore} excludes the Dockerfile, which is sent all the same: under
+   * BuildKit a {@code COPY} of the directory holding it then copies it too.
+   */
+  public boolean dockerfileIgnored() {
+    return dockerfileIgnored;
   }
 
   /** The context as a stream for the daemon; logs its size once written. */
@@ -186,6 +221,8 @@ public final class BuildContext {
     try (Stream<Path> list = Files.list(dir)) {
       // filepath.Walk order: names sorted bytewise.
       children = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    } catch (AccessDeniedException e) {
+      throw unreadable(prefix.isEmpty() ? "." : prefix);
     }
     for (Path child : children) {
       String name = prefix + child.getFileName();
@@ -213,7 +250,11 @@ public final class BuildContext {
         tar.symlink(
             name, Files.readSymbolicLink(child).toString(), MODE_SYMLINK | permissions, modified);
       } else if (attrs.isRegularFile()) {
-        tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
+        try {
+          tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
+        } catch (AccessDeniedException e) {
+          throw unreadable(name);
+        }
         topLevel.merge(top, attrs.size(), Long::sum);
       } else {
         continue; // sockets, devices, fifos: not build input
@@ -221,6 +262,16 @@ public final class BuildContext {
       files[0]++;
       topLevel.putIfAbsent(top, 0L);
     }
+  }
+
+  /** As the docker CLI does, an unreadable entry fails the build, naming it and the fix. */
+  private ShipException unreadable(String name) {
+    return ShipException.config(
+        "The build context has "
+            + name
+            + " ("
+            + root.resolve(name).normalize()
+            + "), which cannot be read: fix its permissions, or exclude it in .dockerignore.");
   }
 
   private static int permissionBits(Set<PosixFilePermission> permissions) {
@@ -235,7 +286,8 @@ public final class BuildContext {
   private static List<String> describe(Summary summary) {
     List<String> lines = new java.util.ArrayList<>();
     lines.add(
-        String.format("Build context: %s in %,d files", size(summary.bytes()), summary.files()));
+        String.format(
+            "Build context: %s in %,d files", Bytes.describe(summary.bytes()), summary.files()));
     if (summary.bytes() > LARGE_CONTEXT_BYTES) {
       lines.add(
           "Largest entries: "
@@ -244,7 +296,7 @@ public final class BuildContext {
                   summary.topLevel().entrySet().stream()
                       .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                       .limit(5)
-                      .map(e -> e.getKey() + " " + size(e.getValue()))
+                      .map(e -> e.getKey() + " " + Bytes.describe(e.getValue()))
                       .toList())
               + " (add what the image does not need to .dockerignore)");
     }
@@ -261,12 +313,6 @@ public final class BuildContext {
                     + name
                     + "/: add it to .dockerignore unless the Dockerfile needs it.")
         .toList();
-  }
-
-  static String size(long bytes) {
-    return bytes >= 1024 * 1024
-        ? String.format("%.1f MB", bytes / (1024.0 * 1024))
-        : String.format("%.1f kB", bytes / 1024.0);
   }
 
   /** Logs {@link #describe} and {@link #warnings}. */

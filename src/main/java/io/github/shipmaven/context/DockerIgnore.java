@@ -82,11 +82,19 @@ public final class DockerIgnore {
 
   /** With the CLI's exceptions: the Dockerfile and .dockerignore are always sent. */
   public DockerIgnore keeping(String dockerfilePath) {
+    return keeping(dockerfilePath, true);
+  }
+
+  /**
+   * As {@link #keeping(String)}, but the {@code .dockerignore} file is sent only if {@code
+   * keepIgnoreFile} or it does not exclude itself.
+   */
+  public DockerIgnore keeping(String dockerfilePath, boolean keepIgnoreFile) {
     List<String> patterns = new ArrayList<>();
     for (Rule rule : rules) {
       patterns.add((rule.exclusion() ? "!" : "") + rule.cleaned());
     }
-    if (excludes(".dockerignore")) {
+    if (keepIgnoreFile && excludes(".dockerignore")) {
       patterns.add("!.dockerignore");
     }
     if (excludes(dockerfilePath)) {

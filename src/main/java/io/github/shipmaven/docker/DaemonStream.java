@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.ResponseItem;
 import io.github.shipmaven.core.ShipException;
 import java.io.IOException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A daemon's progress stream (build output, push progress), fed item by item to a consumer. A
@@ -27,6 +28,11 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
   @Override
   public void onError(Throwable throwable) {
     failure = throwable;
+    closeQuietly();
+  }
+
+  /** Ends the stream: closes the daemon connection, and {@link #await} returns. */
+  void closeQuietly() {
     try {
       close();
     } catch (IOException ignored) {
@@ -35,7 +41,7 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
   }
 
   /** Waits for the end of the stream; returns the transport failure, or null. */
-  Throwable await(String doing) {
+  @Nullable Throwable await(String doing) {
     try {
       awaitCompletion();
     } catch (InterruptedException e) {
@@ -50,8 +56,11 @@ final class DaemonStream<T extends ResponseItem> extends ResultCallback.Adapter<
     if (!item.isErrorIndicated()) {
       return null;
     }
-    return item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-        ? item.getErrorDetail().getMessage()
-        : item.getError();
+    // Podman ends its messages with a newline; the user's error is one line.
+    String message =
+        item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            ? item.getErrorDetail().getMessage()
+            : item.getError();
+    return message == null ? null : message.strip();
   }
 }

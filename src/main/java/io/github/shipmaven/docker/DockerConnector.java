@@ -2,7 +2,6 @@ package io.github.shipmaven.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -26,7 +25,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a Docker daemon the way the docker CLI does, in order: {@code <dockerHost>}; {@code
@@ -37,6 +39,11 @@ import javax.net.ssl.SSLContext;
 public final class DockerConnector {
   /** The oldest Engine API whose build and push this plugin uses (Docker 1.12). */
   static final String MINIMUM_API = "1.24";
+
+  /** Docker's answer to a request for an API version it no longer serves. */
+  private static final Pattern VERSION_REFUSED =
+      Pattern.compile(
+          "client version (\\S+) is too old\\. Minimum supported API version is ([0-9.]+)");
 
   private record Candidate(String label, URI host, boolean tls, String certPath) {}
 
@@ -50,8 +57,15 @@ public final class DockerConnector {
     this.log = log;
   }
 
+  /** Checks a {@code <dockerHost>} address before any work; blank means "find the daemon". */
+  public static void checkHost(String hostParameter) {
+    if (hostParameter != null && !hostParameter.isBlank()) {
+      DockerHost.parse(hostParameter, "<dockerHost> (ship.docker.host)");
+    }
+  }
+
   /** Connects, pings and checks the API version; fails naming every place tried. */
-  public DockerClient connect(String hostParameter) {
+  public DockerDaemon connect(String hostParameter) {
     List<String> failures = new ArrayList<>();
     for (Candidate candidate : candidates(hostParameter)) {
       String where = shown(candidate.host()) + " (" + candidate.label() + ")";
@@ -61,20 +75,23 @@ public final class DockerConnector {
         continue;
       }
       DockerSocketClient transport = new DockerSocketClient(candidate.host(), tls(candidate));
-      String api;
+      Map<String, List<String>> ping;
       try {
-        api = transport.ping();
+        ping = transport.ping();
       } catch (RuntimeException e) {
         failures.add(where + ": " + rootMessage(e));
         continue;
       }
-      DockerClient client =
-          DockerClientImpl.getInstance(new ClientConfig(candidate.host()), transport);
-      if (api == null) {
-        api = client.versionCmd().exec().getApiVersion(); // daemons before API 1.25 do not ping it
-      }
+      URI host = candidate.host();
+      DockerDaemon daemon =
+          new DockerDaemon(
+              () -> DockerClientImpl.getInstance(new ClientConfig(host), transport),
+              transport,
+              where,
+              ping);
+      String api = daemon.apiVersion();
       if (api != null && compareVersions(api, MINIMUM_API) < 0) {
-        closeQuietly(client);
+        daemon.close();
         throw ShipException.config(
             "The Docker daemon at "
                 + where
@@ -85,7 +102,7 @@ public final class DockerConnector {
                 + " or newer (Docker 1.12+): upgrade the daemon.");
       }
       log.debug("Docker daemon: " + where + ", Engine API " + api);
-      return client;
+      return daemon;
     }
     throw ShipException.config(
         "No Docker daemon answered; tried "
@@ -134,7 +151,7 @@ public final class DockerConnector {
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */
-  private Candidate context() {
+  private @Nullable Candidate context() {
     String fromEnv = env.getOrDefault("DOCKER_CONTEXT", "");
     String name =
         fromEnv.isBlank() ? DockerConfig.load(env, home).currentContext() : fromEnv.trim();
@@ -269,16 +286,15 @@ public final class DockerConnector {
     if (t instanceof UnknownHostException) {
       return "unknown host " + t.getMessage();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  private static void closeQuietly(DockerClient client) {
-    if (client != null) {
-      try {
-        client.close();
-      } catch (IOException ignored) {
-        // nothing to release beyond what close already tried
-      }
+    Matcher tooOld = t.getMessage() == null ? null : VERSION_REFUSED.matcher(t.getMessage());
+    if (tooOld != null && tooOld.find()) {
+      return "the Docker daemon refused Engine API "
+          + tooOld.group(1)
+          + " and needs "
+          + tooOld.group(2)
+          + " or newer (ship-maven-plugin sends unversioned requests: check DOCKER_API_VERSION and"
+          + " any proxy in front of the daemon)";
     }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -1,11 +1,13 @@
 package io.github.shipmaven.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.core.DockerClientConfig;
+import io.github.shipmaven.context.BaseImages;
 import io.github.shipmaven.context.BuildContext;
+import io.github.shipmaven.context.Builder;
+import io.github.shipmaven.context.DockerfileCheck;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.RegistryCredentials;
@@ -16,13 +18,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
-/** Builds and tags an image from a Dockerfile and a context directory, streaming the output. */
+/**
+ * Builds and tags an image from a Dockerfile and a context directory, streaming the output, with
+ * the classic builder (through docker-java) or BuildKit (see {@link BuildKitBuild}).
+ */
 public final class ImageBuilder {
-
+  /** The network modes both builders take; BuildKit takes no others. */
   /**
-   * What to build. {@code references} are full {@code repository:tag} names; {@code pullLogins} are
-   * the logins for the registries the Dockerfile pulls from, by registry.
+   * What to build. {@code references} are full {@code repository:tag} names; {@code network} is the
+   * network of RUN steps ({@code default}, {@code host} or {@code none}; null means default);
+   * {@code cacheFrom} names images whose layers the build may reuse; {@code pullLogins} are the
+   * logins for the registries the Dockerfile pulls from, by registry.
    */
   public record Request(
       Path contextDirectory,
@@ -30,17 +38,26 @@ public final class ImageBuilder {
       List<String> references,
       Map<String, String> buildArgs,
       Map<String, String> labels,
-      String target,
-      String platform,
+      @Nullable String target,
+      @Nullable String platform,
       boolean pull,
       boolean noCache,
-      Map<String, RegistryCredentials> pullLogins) {}
+      @Nullable String network,
+      List<String> cacheFrom,
+      Map<String, RegistryCredentials> pullLogins) {
 
-  private final DockerClient docker;
+    /** Normalised: no network is the default one; no cacheFrom is none. */
+    public Request {
+      network = network == null || network.isBlank() ? "default" : network.trim();
+      cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
+    }
+  }
+
+  private final DockerDaemon daemon;
   private final ShipLog log;
 
-  public ImageBuilder(DockerClient docker, ShipLog log) {
-    this.docker = docker;
+  public ImageBuilder(DockerDaemon daemon, ShipLog log) {
+    this.daemon = daemon;
     this.log = log;
   }
 
@@ -69,13 +86,77 @@ public final class ImageBuilder {
     }
   }
 
-  /** Builds, returning the image id ({@code sha256:...}). */
-  public String build(Request request) {
+  /**
+   * Builds with the chosen builder, returning the image id ({@code sha256:...}). The first line
+   * logged names the builder and why ({@link BuilderChoice#reason()}).
+   */
+  public String build(Request request, BuilderChoice builder) {
     validate(request.contextDirectory(), request.dockerfile());
-    BuildContext context = BuildContext.of(request.contextDirectory(), request.dockerfile());
+    log.info("Builder: " + builder.reason());
+    String dockerfile = readDockerfile(request.dockerfile());
+    // What this builder cannot build, as the plugin drives it, fails here: before the upload.
+    DockerfileCheck.check(request.dockerfile(), dockerfile, builder.builder(), request.buildArgs())
+        .forEach(log::warn);
+    BuildContext context =
+        BuildContext.of(request.contextDirectory(), request.dockerfile(), builder.builder());
+    if (builder.builder() == Builder.BUILDKIT) {
+      warnIfDockerfileCopied(request.dockerfile(), dockerfile, context);
+      return buildWithBuildKit(request, dockerfile, context);
+    }
+    return buildClassic(request, context);
+  }
+
+  /**
+   * BuildKit reads the Dockerfile from the uploaded context and applies no {@code .dockerignore} to
+   * an upload: a Dockerfile that {@code .dockerignore} excludes is still in the context, where a
+   * {@code COPY .} takes it into the image (docker buildx and the classic builder leave it out).
+   */
+  private void warnIfDockerfileCopied(Path dockerfile, String text, BuildContext context) {
+    if (!context.dockerfileIgnored()) {
+      return;
+    }
+    int line = DockerfileCheck.copiesFromContext(text, context.dockerfilePath());
+    if (line > 0) {
+      log.warn(
+          dockerfile
+              + ":"
+              + line
+              + ": copies "
+              + context.dockerfilePath()
+              + " into the image although .dockerignore excludes it: BuildKit reads the"
+              + " Dockerfile from the uploaded context, and through the Engine API it gets no"
+              + " other way (docker buildx and the classic builder leave it out); copy what the"
+              + " image needs by name, or set <builder>classic</builder> (ship.builder).");
+    }
+  }
+
+  private static String readDockerfile(Path dockerfile) {
+    try {
+      return Files.readString(dockerfile);
+    } catch (IOException e) {
+      throw ShipException.config(
+          "<dockerfile> (ship.dockerfile) " + dockerfile + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private String buildWithBuildKit(Request request, String dockerfile, BuildContext context) {
+    List<BaseImages.BaseImage> baseImages = BaseImages.images(dockerfile, request.buildArgs());
+    // BuildKit's own pull (pull=1) cannot log in: where a base image is behind a login, every
+    // base image is pulled here instead; else BuildKit pulls them as usual.
+    boolean behindLogin =
+        baseImages.stream().anyMatch(image -> request.pullLogins().containsKey(image.registry()));
+    boolean pullHere = request.pull() && behindLogin;
+    new BaseImagePuller(daemon::client, log)
+        .pull(baseImages, request.pullLogins(), pullHere, request.platform());
+    return BuildKitBuild.run(
+        daemon.transport(), request, context, request.pull() && !pullHere, log);
+  }
+
+  private String buildClassic(Request request, BuildContext context) {
     BuildContext.Streaming upload = context.stream(log, ImageBuilder::warmUpResponseParsing);
     BuildImageCmd cmd =
-        docker
+        daemon
+            .client()
             .buildImageCmd(upload)
             .withDockerfilePath(context.dockerfilePath())
             .withTags(new LinkedHashSet<>(request.references()))
@@ -97,11 +178,20 @@ public final class ImageBuilder {
     if (request.platform() != null && !request.platform().isBlank()) {
       cmd.withPlatform(request.platform());
     }
+    if (!request.network().equals("default")) {
+      cmd.withNetworkMode(request.network());
+    }
+    if (!request.cacheFrom().isEmpty()) {
+      cmd.withCacheFrom(new LinkedHashSet<>(request.cacheFrom()));
+    }
     BuildOutput output = new BuildOutput(log);
     Throwable failure = cmd.exec(new DaemonStream<>(output)).await("building the image");
     // The daemon's own error first: it explains a context upload that broke off.
     if (output.error != null) {
       throw ShipException.failed("docker build failed: " + output.error);
+    }
+    if (failure instanceof ShipException unreadable) {
+      throw unreadable; // the context could not be read: the user's to fix, as it says
     }
     if (failure != null) {
       throw ShipException.failed(
@@ -112,7 +202,7 @@ public final class ImageBuilder {
       return output.imageId;
     }
     // A daemon that sends no aux ID names the image only by a short id; it knows the full one.
-    return docker.inspectImageCmd(request.references().get(0)).exec().getId();
+    return daemon.client().inspectImageCmd(request.references().get(0)).exec().getId();
   }
 
   /**

@@ -1,46 +1,54 @@
 package io.github.shipmaven.docker;
 
-import com.github.dockerjava.api.DockerClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.command.PushImageCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request;
+import io.github.shipmaven.core.Durations;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.image.ImageReference;
 import io.github.shipmaven.registry.RegistryCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pushes every tag of an image and returns the manifest digest the registry confirmed. Transient
- * failures are retried with backoff; a rejected login is not, and names the credential source.
+ * failures (any 5xx, resets, timeouts, a cut connection, a stall) are retried with backoff; a
+ * refused login is not, and names the credential source. The digest the stream reports is checked
+ * against what the registry then serves for the tag, asked through the daemon with the same login.
  */
 public final class ImagePusher {
-  private static final List<String> AUTH_FAILURES =
-      List.of("unauthorized", "authentication required", "no basic auth", "denied", "forbidden");
-  private static final List<String> TRANSIENT_FAILURES =
-      List.of(
-          "timeout",
-          "timed out",
-          "connection reset",
-          "connection refused",
-          "broken pipe",
-          "eof",
-          "502",
-          "503",
-          "504",
-          "too many requests",
-          "temporarily unavailable",
-          "tls handshake");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final DockerClient docker;
+  /** How long a push may take as a whole on an engine whose push stream shows no progress. */
+  static final Duration SILENT_ENGINE_BOUND = Duration.ofMinutes(30);
+
+  /**
+   * How to push.
+   *
+   * @param retries how many times a transient failure is retried
+   * @param stallTimeout how long a push may make no progress before it is abandoned
+   */
+  public record Policy(int retries, Duration stallTimeout) {}
+
+  private final DockerDaemon daemon;
   private final ShipLog log;
   private final Sleeper sleeper;
 
-  public ImagePusher(DockerClient docker, ShipLog log, Sleeper sleeper) {
-    this.docker = docker;
+  public ImagePusher(DockerDaemon daemon, ShipLog log, Sleeper sleeper) {
+    this.daemon = daemon;
     this.log = log;
     this.sleeper = sleeper;
   }
@@ -49,13 +57,16 @@ public final class ImagePusher {
    * Pushes {@code image:tag} for each tag; all must end with the same digest, which is returned.
    *
    * @param credentials null to push without credentials
-   * @param retries how many times a transient failure is retried
    */
   public String push(
-      ImageReference image, List<String> tags, RegistryCredentials credentials, int retries) {
+      ImageReference image,
+      List<String> tags,
+      @Nullable RegistryCredentials credentials,
+      Policy policy) {
     String digest = null;
     for (String tag : tags) {
-      String pushed = pushWithRetries(image, tag, credentials, retries);
+      String pushed = pushWithRetries(image, tag, credentials, policy);
+      confirm(image, tag, credentials, pushed);
       if (digest != null && !digest.equals(pushed)) {
         throw ShipException.failed(
             "Tags of one image were pushed with different digests ("
@@ -70,48 +81,64 @@ public final class ImagePusher {
     return digest;
   }
 
+  /** One attempt's outcome: the digest, or why there is none and whether to try again. */
+  private record Attempt(String digest, String failure, RegistryFailures.Kind kind) {
+    static Attempt failed(String failure) {
+      return new Attempt(null, failure, RegistryFailures.classify(failure));
+    }
+
+    static Attempt transientFailure(String failure) {
+      return new Attempt(null, failure, RegistryFailures.Kind.TRANSIENT);
+    }
+  }
+
   private String pushWithRetries(
-      ImageReference image, String tag, RegistryCredentials credentials, int retries) {
+      ImageReference image, String tag, RegistryCredentials credentials, Policy policy) {
+    String reference = image.withTag(tag);
     for (int attempt = 0; ; attempt++) {
-      Attempt result = pushOnce(image, tag, credentials);
+      Attempt result = pushOnce(image, tag, credentials, stallBound(policy, reference, attempt));
       if (result.digest() != null) {
         return result.digest();
       }
-      String failure = result.failure();
-      String lower = failure.toLowerCase(Locale.ROOT);
-      if (AUTH_FAILURES.stream().anyMatch(lower::contains)) {
+      if (result.kind() == RegistryFailures.Kind.NOT_IN_DAEMON) {
+        throw notInDaemon(reference);
+      }
+      if (result.kind() == RegistryFailures.Kind.LOGIN_REFUSED) {
         throw ShipException.config(
             "Registry "
                 + image.registry()
                 + " refused the push of "
-                + image.withTag(tag)
+                + reference
                 + " with credentials from "
                 + (credentials == null ? "no source (none were found)" : credentials.source())
                 + ": "
-                + failure
+                + result.failure()
                 + ". Check that username and password are right and may push to "
                 + image.path()
                 + ".");
       }
-      boolean transientFailure = TRANSIENT_FAILURES.stream().anyMatch(lower::contains);
-      if (!transientFailure || attempt >= retries) {
+      if (result.kind() == RegistryFailures.Kind.PERMANENT || attempt >= policy.retries()) {
         throw ShipException.failed(
             "Push of "
-                + image.withTag(tag)
+                + reference
                 + " failed"
                 + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : "")
                 + ": "
-                + failure);
+                + result.failure());
       }
       Duration backoff = Duration.ofSeconds(1L << attempt);
       log.warn(
           "Push of "
-              + image.withTag(tag)
+              + reference
               + " failed ("
-              + failure
+              + result.failure()
               + "); retrying in "
               + backoff.toSeconds()
-              + " s.");
+              + " s ("
+              + (attempt + 1)
+              + " of "
+              + policy.retries()
+              + " retries).");
       try {
         sleeper.sleep(backoff);
       } catch (InterruptedException e) {
@@ -121,39 +148,159 @@ public final class ImagePusher {
     }
   }
 
-  /** One push: the confirmed digest, or why there is none. */
-  private record Attempt(String digest, String failure) {}
-
-  private Attempt pushOnce(ImageReference image, String tag, RegistryCredentials credentials) {
-    String reference = image.withTag(tag);
-    PushProgress progress = new PushProgress(reference, log);
-    PushImageCmd cmd = docker.pushImageCmd(image.name()).withTag(tag);
-    if (credentials != null) {
-      cmd.withAuthConfig(DockerAuth.of(image.registry(), credentials));
+  /**
+   * Podman's push stream says nothing between its first line and the digest: there is no progress
+   * to watch, so a long healthy push would look stalled. There the bound is on the whole push of
+   * the tag, at least {@link #SILENT_ENGINE_BOUND}.
+   */
+  private Duration stallBound(Policy policy, String reference, int attempt) {
+    if (!daemon.isPodman() || policy.stallTimeout().compareTo(SILENT_ENGINE_BOUND) >= 0) {
+      return policy.stallTimeout();
     }
+    if (attempt == 0) {
+      log.info(
+          reference
+              + ": Podman reports no progress while it pushes, so the push is bounded as a whole, at "
+              + Durations.describe(SILENT_ENGINE_BOUND)
+              + ", rather than by <pushStallTimeout>.");
+    }
+    return SILENT_ENGINE_BOUND;
+  }
+
+  private Attempt pushOnce(
+      ImageReference image, String tag, RegistryCredentials credentials, Duration stallTimeout) {
+    String reference = image.withTag(tag);
+    PushStream stream = new PushStream(reference, tag, log);
+    PushImageCmd cmd = daemon.client().pushImageCmd(image.name()).withTag(tag);
+    // Always a login, if only an empty one: Docker 20.10 answers 400 to a push without the header.
+    cmd.withAuthConfig(
+        credentials == null
+            ? new AuthConfig().withRegistryAddress(image.registry())
+            : DockerAuth.of(image.registry(), credentials));
+    DaemonStream<PushResponseItem> callback = new DaemonStream<>(stream::accept);
+    // Closing the connection makes the daemon cancel the push: it stops when its client leaves.
+    IdleWatch stall = IdleWatch.start(stallTimeout, stream::lastProgress, callback::closeQuietly);
     Throwable failure;
     try {
-      failure =
-          cmd.exec(new DaemonStream<PushResponseItem>(progress::accept))
-              .await("pushing " + reference);
+      failure = cmd.exec(callback).await("pushing " + reference);
     } catch (NotFoundException e) {
       failure = e;
+    } finally {
+      stall.stop();
     }
     if (failure instanceof NotFoundException) {
-      throw ShipException.config(
-          "Image "
-              + reference
-              + " is not in the Docker daemon: run ship:build first (it binds to package).");
+      throw notInDaemon(reference);
+    }
+    if (stall.fired()) {
+      return Attempt.transientFailure(
+          "no progress for "
+              + Durations.describe(stallTimeout)
+              + " while pushing "
+              + stream.stuckWhere()
+              + "; raise <pushStallTimeout> (ship.push.stallTimeout) if the registry is just slow");
+    }
+    if (stream.error() != null) {
+      return Attempt.failed(stream.error());
     }
     if (failure != null) {
-      return new Attempt(null, DockerConnector.rootMessage(failure));
+      // The stream broke off: the daemon went away, or the connection did. Safe to push again.
+      return Attempt.transientFailure(
+          "the connection to the Docker daemon broke off ("
+              + DockerConnector.rootMessage(failure)
+              + ")");
     }
-    if (progress.error() != null) {
-      return new Attempt(null, progress.error());
+    if (stream.digest() == null) {
+      return new Attempt(
+          null,
+          "the push ended without a manifest digest from the registry",
+          RegistryFailures.Kind.PERMANENT);
     }
-    if (progress.digest() == null) {
-      return new Attempt(null, "the registry never confirmed a manifest digest");
+    return new Attempt(stream.digest(), null, null);
+  }
+
+  private static ShipException notInDaemon(String reference) {
+    return ShipException.config(
+        "Image "
+            + reference
+            + " is not in the Docker daemon: run ship:build first (it binds to package).");
+  }
+
+  /**
+   * Asks the daemon what the registry now serves for the tag ({@code GET /distribution/…/json},
+   * which Docker answers by asking the registry with the same login). A different digest fails the
+   * push. Podman 4.3 does not serve the endpoint: there the stream's digest stands.
+   */
+  private void confirm(
+      ImageReference image, String tag, RegistryCredentials credentials, String pushed) {
+    String reference = image.withTag(tag);
+    Request.Builder request =
+        Request.builder()
+            .method(Request.Method.GET)
+            .path(
+                "/distribution/" + URLEncoder.encode(reference, StandardCharsets.UTF_8) + "/json");
+    request.putHeader("X-Registry-Auth", registryAuth(image.registry(), credentials));
+    String served;
+    try (DockerHttpClient.Response response = daemon.transport().execute(request.build());
+        InputStream body = response.getBody()) {
+      if (response.getStatusCode() == 404 && daemon.isPodman()) {
+        log.debug(
+            reference
+                + ": not confirmed with the registry (Podman does not serve /distribution); the"
+                + " digest the push reported, "
+                + pushed
+                + ", stands.");
+        return;
+      }
+      String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      if (response.getStatusCode() != 200) {
+        log.warn(
+            reference
+                + ": could not ask the registry which digest it serves (HTTP "
+                + response.getStatusCode()
+                + ": "
+                + text.strip()
+                + "); the digest the push reported, "
+                + pushed
+                + ", stands.");
+        return;
+      }
+      served = JSON.readTree(text).path("Descriptor").path("digest").asText(null);
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          reference
+              + ": could not ask the registry which digest it serves ("
+              + DockerConnector.rootMessage(e)
+              + "); the digest the push reported, "
+              + pushed
+              + ", stands.");
+      return;
     }
-    return new Attempt(progress.digest(), null);
+    if (!pushed.equals(served)) {
+      throw ShipException.failed(
+          "Push of "
+              + reference
+              + " reported digest "
+              + pushed
+              + ", but the registry serves "
+              + served
+              + " for that tag: another push may have raced this one; push again.");
+    }
+    log.debug(reference + ": the registry serves " + served + ", as pushed.");
+  }
+
+  /** The daemon's {@code X-Registry-Auth}: base64url JSON of the login, {@code {}} for none. */
+  private static String registryAuth(String registry, RegistryCredentials credentials) {
+    ObjectNode auth = JSON.createObjectNode();
+    if (credentials == null) {
+      return Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
+    }
+    if (credentials.identityToken()) {
+      auth.put("identitytoken", credentials.secret());
+    } else {
+      auth.put("username", credentials.username());
+      auth.put("password", credentials.secret());
+    }
+    auth.put("serveraddress", credentials.serverAddress(registry));
+    return Base64.getUrlEncoder().encodeToString(auth.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

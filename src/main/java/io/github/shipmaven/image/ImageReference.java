@@ -2,6 +2,7 @@ package io.github.shipmaven.image;
 
 import io.github.shipmaven.core.ShipException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image repository without tag or digest, validated against the distribution reference grammar
@@ -90,7 +91,7 @@ public record ImageReference(String name, String registry, String path) {
    * The docker CLI's rule: a first path component with '.' or ':', or "localhost", is a registry
    * host; null when {@code name} has none.
    */
-  private static String registryHost(String name) {
+  private static @Nullable String registryHost(String name) {
     int firstSlash = name.indexOf('/');
     if (firstSlash <= 0) {
       return null;
@@ -121,8 +122,7 @@ public record ImageReference(String name, String registry, String path) {
 
   /** Whether the registry is on this machine (localhost, 127.0.0.0/8, [::1]). */
   public boolean isLoopbackRegistry() {
-    String host = registry.replaceFirst(":[0-9]+$", "");
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return Hosts.isLoopback(Hosts.withoutPort(registry));
   }
 
   private static ShipException invalid(String image, String why) {

@@ -1,24 +1,26 @@
 package io.github.shipmaven.maven;
 
-import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.docker.DockerConnector;
-import io.github.shipmaven.git.BranchFilter;
-import io.github.shipmaven.git.GitFacts;
-import io.github.shipmaven.git.GitReader;
-import io.github.shipmaven.image.ImageReference;
-import io.github.shipmaven.image.TagTemplates;
-import io.github.shipmaven.registry.CredentialResolver;
+import io.github.shipmaven.docker.DockerDaemon;
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
+import io.github.shipmaven.plan.ShipPlanner;
+import io.github.shipmaven.plan.ShipSettings;
+import io.github.shipmaven.plan.ShipSteps;
 import io.github.shipmaven.registry.RegistryCredentials;
-import io.github.shipmaven.render.DeployHook;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.maven.execution.MavenSession;
@@ -28,16 +30,17 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
-import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What every ship goal shares: the common parameters, the plan that the first goal of a build
- * validates whole, and the one place where core failures become Maven's.
+ * What every ship goal shares: the settings every goal reads, reading them into the planner's
+ * record, and the one place where core failures become Maven's. The goals themselves read their own
+ * parameters, call the planner and run a step.
  */
 abstract class AbstractShipMojo extends AbstractMojo {
-  private static final String PLAN_KEY = ShipPlan.class.getName();
+  private static final String PLANS_KEY = ShipPlan.class.getName();
   private static final String SECRETS_KEY = Secrets.class.getName();
 
   /**
@@ -98,7 +101,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   /**
    * The settings.xml {@code <server>} with the registry login. Default: the registry host, then the
-   * host without port. Read by every goal so that the first one can check the login exists.
+   * host without port.
    *
    * @since 0.1.0
    */
@@ -115,13 +118,31 @@ abstract class AbstractShipMojo extends AbstractMojo {
   String renderServerId;
 
   /**
-   * A settings.xml {@code <server>} whose password is the Render API key, used by {@code wait} when
-   * {@code RENDER_API_KEY} is not set.
+   * A settings.xml {@code <server>} whose password is the Render API key, used when {@code
+   * RENDER_API_KEY} is not set.
    *
    * @since 0.1.0
    */
   @Parameter(property = ShipProperties.RENDER_API_KEY_SERVER_ID)
   String renderApiKeyServerId;
+
+  /**
+   * The Render service, {@code srv-…}: deploys go through Render's REST API with the API key alone,
+   * no hook needed (a hook, when set, wins), and {@code ship:rollback} rolls it back.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_SERVICE_ID)
+  String renderServiceId;
+
+  /**
+   * Render's API; a Render-compatible stand-in may be named here. Plain {@code http} is accepted
+   * for loopback hosts only.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_API_URL, defaultValue = "https://api.render.com")
+  String renderApiUrl;
 
   /**
    * Whether {@code ship:deploy} waits until Render reports the deploy live (needs {@code
@@ -131,6 +152,22 @@ abstract class AbstractShipMojo extends AbstractMojo {
    */
   @Parameter(property = ShipProperties.RENDER_WAIT, defaultValue = "false")
   boolean wait;
+
+  /**
+   * How long following a deploy (or a rollback) may take, ISO-8601 ({@code PT10M}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_TIMEOUT, defaultValue = "PT10M")
+  String timeout;
+
+  /**
+   * How often a deploy being followed is asked about, ISO-8601.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.RENDER_POLL_INTERVAL, defaultValue = "PT5S")
+  String pollInterval;
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   MavenProject project;
@@ -146,7 +183,8 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   private final SettingsDecrypter decrypter;
 
-  private CompletableFuture<DockerClient> docker;
+  /** The other ship executions of this build; tests replace it. */
+  ShipExecutions executions;
 
   /** The process environment; tests replace it. */
   Map<String, String> environment = System.getenv();
@@ -154,175 +192,133 @@ abstract class AbstractShipMojo extends AbstractMojo {
   /** The clock; tests replace it. */
   Clock clock = Clock.systemUTC();
 
+  /** Waits between retries and polls; tests replace it. */
+  Sleeper sleeper = Sleeper.REAL;
+
   /** The user's home, where docker keeps its config; tests replace it. */
   Path home = Path.of(System.getProperty("user.home"));
 
-  AbstractShipMojo(SettingsDecrypter decrypter) {
+  private CompletableFuture<DockerDaemon> docker;
+
+  AbstractShipMojo(SettingsDecrypter decrypter, ShipExecutions executions) {
     this.decrypter = decrypter;
+    this.executions = executions;
   }
 
-  /** The goal's name, for log lines. */
-  abstract String goal();
+  /** This goal. */
+  abstract Goal goal();
 
-  /** The goal's own skip flag. */
-  abstract boolean skipGoal();
+  /** The property of the goal's own skip flag when it is set, else null. */
+  abstract String skippedBy();
 
-  abstract String skipProperty();
+  /** The goal's own settings for the planner; null for a goal without any. */
+  @Nullable Object settingsPart() {
+    return null;
+  }
 
   /** The goal's work, with the plan validated. */
-  abstract void run(ShipPlan plan);
+  abstract void run(ShipPlan plan, ShipSteps steps);
+
+  /** Whether the goal talks to the Docker daemon: then it connects while the plan is made. */
+  boolean needsDocker() {
+    return false;
+  }
+
+  /** One execution's settings, as the planner takes them: see {@link ShipExecutions}. */
+  record Execution(
+      Goal goal,
+      @Nullable String skippedBy,
+      ShipSettings.Common common,
+      ShipSettings.Render render,
+      @Nullable Object part) {}
+
+  final Execution execution() {
+    return new Execution(
+        goal(), skip ? ShipProperties.SKIP : skippedBy(), common(), render(), settingsPart());
+  }
 
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipGoal()) {
-      getLog()
-          .info(
-              "Skipping ship:"
-                  + goal()
-                  + " ("
-                  + (skip ? ShipProperties.SKIP : skipProperty())
-                  + ").");
+    String skippedBy = skip ? ShipProperties.SKIP : skippedBy();
+    if (skippedBy != null) {
+      getLog().info("Skipping ship:" + goal().id() + " (" + skippedBy + ").");
       return;
     }
     Secrets secrets = secrets();
-    // Connecting to the daemon costs a fresh JVM ~0.3 s: do it while the plan is validated.
+    // Connecting to the daemon costs a fresh JVM ~0.3 s: do it while the plan is made.
     docker =
         needsDocker()
             ? CompletableFuture.supplyAsync(
                 () -> new DockerConnector(environment, home, log()).connect(dockerHost))
             : null;
     try {
-      run(plan());
+      ShipPlan plan = plan();
+      run(plan, new ShipSteps(plan, log(), clock, sleeper));
     } catch (ShipException e) {
-      fail(e, secrets);
+      String message = secrets.redact(e.getMessage());
+      if (e.kind() == ShipException.Kind.CONFIG) {
+        throw new MojoFailureException(message);
+      }
+      throw new MojoExecutionException(message, RedactedException.of(e.getCause(), secrets));
     } catch (RuntimeException e) {
       throw new MojoExecutionException(
-          "ship:" + goal() + " failed: " + secrets.redact(String.valueOf(e.getMessage())),
+          "ship:" + goal().id() + " failed: " + secrets.redact(String.valueOf(e.getMessage())),
           RedactedException.of(e, secrets));
     } finally {
-      closeDocker();
+      if (docker != null) {
+        docker.thenAccept(DockerDaemon::close);
+        docker = null;
+      }
     }
-  }
-
-  /** Core failures become Maven's: what the user must change, or what failed at run time. */
-  private static void fail(ShipException e, Secrets secrets)
-      throws MojoExecutionException, MojoFailureException {
-    String message = secrets.redact(e.getMessage());
-    if (e.kind() == ShipException.Kind.CONFIG) {
-      throw new MojoFailureException(message);
-    }
-    throw new MojoExecutionException(message, RedactedException.of(e.getCause(), secrets));
-  }
-
-  /** Whether the goal talks to the Docker daemon. */
-  boolean needsDocker() {
-    return false;
   }
 
   /** The daemon connection started with the goal; fails as connecting failed. */
-  final DockerClient docker() {
+  final DockerDaemon docker() {
     try {
-      return docker.join();
+      return docker != null
+          ? docker.join()
+          : new DockerConnector(environment, home, log()).connect(dockerHost);
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
   }
 
-  private void closeDocker() {
-    if (docker != null) {
-      docker.thenAccept(
-          client -> {
-            try {
-              client.close();
-            } catch (IOException ignored) {
-              // nothing more to release
-            }
-          });
-      docker = null;
-    }
-  }
-
   /**
-   * The plan of this build, validated by the first ship goal that runs: image, tags, git state, and
-   * for the push and deploy goals that will run on this branch, the login and the deploy hook.
+   * The validated plan of this pipeline: made by the first ship goal that runs, for every goal of
+   * it that runs, and shared by the others. Plans are kept per pipeline settings, so executions
+   * with different settings never share one.
    */
   final ShipPlan plan() {
-    if (project.getContextValue(PLAN_KEY) instanceof ShipPlan plan) {
-      return plan;
+    ShipSettings settings = settings();
+    // A list searched with equals, not a map keyed by the settings: hashing them would bootstrap
+    // the generated hashCode of five record classes, ~25 ms in a fresh JVM, for the first goal.
+    @SuppressWarnings("unchecked")
+    List<ShipPlan> plans =
+        project.getContextValue(PLANS_KEY) instanceof List<?> known
+            ? (List<ShipPlan>) known
+            : new ArrayList<>();
+    project.setContextValue(PLANS_KEY, plans);
+    ShipPlan plan = null;
+    for (ShipPlan made : plans) {
+      if (made.settings().equals(settings)) {
+        plan = made;
+      }
     }
-    ShipLog log = log();
-    ImageReference imageRef = ImageReference.parse(image);
-    GitFacts git = new GitReader(environment).read(project.getBasedir().toPath());
-    List<String> tagList =
-        TagTemplates.render(
-            tags == null || tags.isEmpty() ? TagTemplates.DEFAULT : tags,
-            git,
-            project.getVersion(),
-            log);
-    BranchFilter filter = new BranchFilter(branches);
-    BuildGoals goals = buildGoals();
-    boolean onBranch = filter.allows(git.branch());
-    boolean pushes = (goal().equals("push") || goals.willRun("push")) && onBranch;
-    boolean deploys = (goal().equals("deploy") || goals.willRun("deploy")) && onBranch;
-    if ((pushes || deploys) && git.dirty() && !allowDirty) {
-      throw ShipException.config(
-          "The working tree has uncommitted changes to tracked files ("
-              + String.join(", ", git.changedPaths())
-              + "): commit them, or set <allowDirty>true</allowDirty> (ship.allowDirty) to ship a"
-              + " -dirty image.");
+    if (plan == null) {
+      plan = planner().plan(settings);
+      plans.add(plan);
     }
-    RegistryCredentials credentials = pushes ? requireCredentials(imageRef) : null;
-    DeployHook hook = deploys ? requireDeploySetup() : null;
-    ShipPlan plan = new ShipPlan(imageRef, git, tagList, filter, pushes, credentials, hook);
-    project.setContextValue(PLAN_KEY, plan);
-    project.getProperties().setProperty(ShipProperties.GIT_SHA, git.sha());
-    project.getProperties().setProperty(ShipProperties.GIT_SHORT_SHA, git.shortSha());
-    if (git.branch() != null) {
-      project.getProperties().setProperty(ShipProperties.GIT_BRANCH, git.branch());
+    project.getProperties().setProperty(ShipProperties.GIT_SHA, plan.git().sha());
+    project.getProperties().setProperty(ShipProperties.GIT_SHORT_SHA, plan.git().shortSha());
+    if (plan.git().branch() != null) {
+      project.getProperties().setProperty(ShipProperties.GIT_BRANCH, plan.git().branch());
     }
-    log.debug(
-        "Plan: "
-            + imageRef.name()
-            + " tags "
-            + tagList
-            + ", branch "
-            + git.branch()
-            + " ("
-            + git.branchSource()
-            + "), push "
-            + pushes
-            + ", deploy "
-            + deploys);
     return plan;
   }
 
-  BuildGoals buildGoals() {
-    return new BuildGoals(
-        session,
-        project,
-        mojoExecution == null ? null : mojoExecution.getMojoDescriptor().getPluginDescriptor());
-  }
-
-  /** Whether push/deploy run on this branch; logs the one skip line if not. */
-  final boolean branchAllows(ShipPlan plan) {
-    if (plan.branches().allows(plan.git().branch())) {
-      return true;
-    }
-    getLog()
-        .info(
-            "Skipping ship:"
-                + goal()
-                + ": branch '"
-                + (plan.git().branch() == null ? "unknown" : plan.git().branch())
-                + "' matches none of <branches> ("
-                + plan.branches().describe()
-                + ").");
-    return false;
-  }
-
-  final CredentialResolver credentialResolver() {
-    SettingsServers servers = settingsServers();
-    return new CredentialResolver(
+  final ShipPlanner planner() {
+    SettingsServers servers = new SettingsServers(settings, decrypter, secrets());
+    return new ShipPlanner(
         id ->
             servers
                 .find(id)
@@ -333,129 +329,93 @@ abstract class AbstractShipMojo extends AbstractMojo {
                             s.getPassword(),
                             false,
                             "settings.xml server '" + id + "'")),
-        environment,
-        home,
+        secrets(),
         log());
   }
 
   /**
-   * The registry login push needs (null for a loopback registry without one). Push calls it again
-   * if the plan was made by a goal that did not foresee the push.
+   * This goal's settings and those of the other executions of its pipeline: the ship executions of
+   * this build with the same image and Render settings. A skipped one is recorded as skipped.
    */
-  final RegistryCredentials requireCredentials(ImageReference imageRef) {
-    CredentialResolver resolver = credentialResolver();
-    Optional<RegistryCredentials> found = resolver.resolve(imageRef.registry(), serverId);
-    if (found.isEmpty() && !imageRef.isLoopbackRegistry()) {
-      throw ShipException.config(
-          "No login for registry "
-              + imageRef.registry()
-              + " (looked in "
-              + String.join(", ", resolver.sources(imageRef.registry(), serverId))
-              + "): add a settings.xml <server> with id '"
-              + imageRef.registry()
-              + "', or set SHIP_REGISTRY_USERNAME and SHIP_REGISTRY_PASSWORD.");
+  final ShipSettings settings() {
+    Set<Goal> running = new LinkedHashSet<>();
+    Map<Goal, String> skipped = new EnumMap<>(Goal.class);
+    Map<Goal, Object> parts = new EnumMap<>(Goal.class);
+    running.add(goal());
+    if (settingsPart() != null) {
+      parts.put(goal(), settingsPart());
     }
-    found.ifPresent(c -> secrets().addLogin(c.username(), c.secret()));
-    return found.orElse(null);
+    ShipSettings.Common common = common();
+    ShipSettings.Render render = render();
+    for (Execution other : goal() == Goal.INFO ? List.<Execution>of() : executions.others(this)) {
+      if (!other.common().equals(common) || !other.render().equals(render)) {
+        continue; // another pipeline: another image or another Render service
+      }
+      if (other.skippedBy() != null) {
+        skipped.putIfAbsent(other.goal(), other.skippedBy());
+        continue;
+      }
+      running.add(other.goal());
+      if (other.part() != null) {
+        parts.putIfAbsent(other.goal(), other.part());
+      }
+    }
+    return new ShipSettings(
+        Set.copyOf(running),
+        Map.copyOf(skipped),
+        goal(),
+        new ShipSettings.Project(
+            project.getBasedir().toPath(),
+            Path.of(project.getBuild().getDirectory()),
+            project.getArtifactId(),
+            project.getName(),
+            project.getVersion(),
+            project.getProperties().getProperty("project.build.outputTimestamp"),
+            goal() == Goal.INFO ? executions.bindings(this) : Map.of()),
+        common,
+        render,
+        (ShipSettings.Build) parts.get(Goal.BUILD),
+        (ShipSettings.Push) parts.get(Goal.PUSH),
+        (ShipSettings.Deploy) parts.get(Goal.DEPLOY),
+        (ShipSettings.Rollback) parts.get(Goal.ROLLBACK),
+        environment,
+        home);
   }
 
-  /** The deploy hook from RENDER_DEPLOY_HOOK_URL or the settings.xml server; empty if neither. */
-  final Optional<DeployHook> deployHook() {
-    String fromEnv = environment.getOrDefault(ShipProperties.HOOK_VARIABLE, "");
-    if (!fromEnv.isBlank()) {
-      return Optional.of(
-          registered(DeployHook.parse(fromEnv, "env " + ShipProperties.HOOK_VARIABLE), fromEnv));
-    }
-    if (renderServerId != null && !renderServerId.isBlank()) {
-      Server server =
-          settingsServers()
-              .find(renderServerId)
-              .orElseThrow(
-                  () ->
-                      ShipException.config(
-                          "<renderServerId> (ship.render.serverId) is '"
-                              + renderServerId
-                              + "' but settings.xml has no <server> with that id: add one whose"
-                              + " password is the deploy hook URL."));
-      return Optional.of(
-          registered(
-              DeployHook.parse(
-                  server.getPassword(), "settings.xml server '" + renderServerId + "'"),
-              server.getPassword()));
-    }
-    return Optional.empty();
+  private ShipSettings.Common common() {
+    return new ShipSettings.Common(image, tags, branches, allowDirty, dockerHost, serverId);
   }
 
-  /** The deploy hook, after checking the API key that waiting needs. */
-  final DeployHook requireDeploySetup() {
-    DeployHook hook = requireHook();
-    if (wait) {
-      apiKey()
-          .orElseThrow(
-              () ->
-                  ShipException.config(
-                      "<wait> (ship.render.wait) is true but "
-                          + ShipProperties.API_KEY_VARIABLE
-                          + " is not set: set it (or <renderApiKeyServerId>) to a Render API key,"
-                          + " or stop waiting."));
-    }
-    return hook;
+  private ShipSettings.Render render() {
+    return new ShipSettings.Render(
+        renderServerId,
+        renderApiKeyServerId,
+        renderServiceId,
+        renderApiUrl,
+        wait,
+        timeout,
+        pollInterval);
   }
 
-  private DeployHook requireHook() {
-    return deployHook()
-        .orElseThrow(
-            () ->
-                ShipException.config(
-                    "No Render deploy hook: set "
-                        + ShipProperties.HOOK_VARIABLE
-                        + ", or <renderServerId> (ship.render.serverId) naming a settings.xml"
-                        + " <server> whose password is the hook URL."));
-  }
-
-  private DeployHook registered(DeployHook hook, String rawUrl) {
-    secrets().add(rawUrl.trim());
-    secrets().add(hook.key());
-    return hook;
-  }
-
-  /** RENDER_API_KEY, else the renderApiKeyServerId server's password; registered as a secret. */
-  final Optional<String> apiKey() {
-    String key = environment.getOrDefault(ShipProperties.API_KEY_VARIABLE, "");
-    if (key.isBlank() && renderApiKeyServerId != null && !renderApiKeyServerId.isBlank()) {
-      key =
-          settingsServers()
-              .find(renderApiKeyServerId)
-              .map(Server::getPassword)
-              .orElseThrow(
-                  () ->
-                      ShipException.config(
-                          "<renderApiKeyServerId> (ship.render.apiKeyServerId) is '"
-                              + renderApiKeyServerId
-                              + "' but settings.xml has no <server> with that id: add one whose"
-                              + " password is the Render API key."));
+  /** Whether push/deploy run on this branch; logs the one skip line if not. */
+  final boolean branchAllows(ShipPlan plan) {
+    if (plan.onBranch()) {
+      return true;
     }
-    if (key == null || key.isBlank()) {
-      return Optional.empty();
-    }
-    secrets().add(key);
-    return Optional.of(key);
+    getLog()
+        .info(
+            "Skipping ship:"
+                + goal().id()
+                + ": branch '"
+                + (plan.git().branch() == null ? "unknown" : plan.git().branch())
+                + "' matches none of <branches> ("
+                + plan.branches().describe()
+                + ").");
+    return false;
   }
 
   final ShipLog log() {
     return new MavenShipLog(getLog(), secrets());
-  }
-
-  final Path shipDirectory() {
-    return Path.of(project.getBuild().getDirectory(), "ship");
-  }
-
-  final Path imageRecordFile() {
-    return shipDirectory().resolve("image.json");
-  }
-
-  private SettingsServers settingsServers() {
-    return new SettingsServers(settings, decrypter, secrets());
   }
 
   /** The secrets known to this project's build, shared by its goals. */

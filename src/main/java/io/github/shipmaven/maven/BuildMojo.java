@@ -1,20 +1,16 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.context.BaseImages;
-import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.docker.ImageBuilder;
-import io.github.shipmaven.image.OciLabels;
-import io.github.shipmaven.plan.ImageRecord;
-import io.github.shipmaven.registry.CredentialResolver;
-import io.github.shipmaven.registry.RegistryCredentials;
+import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
+import io.github.shipmaven.plan.ShipSettings;
+import io.github.shipmaven.plan.ShipSteps;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import org.apache.maven.lifecycle.LifecycleExecutor;
+import org.apache.maven.plugin.MavenPluginManager;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -94,9 +90,45 @@ public class BuildMojo extends AbstractShipMojo {
   @Parameter(property = ShipProperties.NO_CACHE, defaultValue = "false")
   boolean noCache;
 
+  /**
+   * Which builder builds: {@code auto} (BuildKit on Linux daemons that have it, the classic builder
+   * elsewhere and when {@code DOCKER_BUILDKIT=0}), {@code buildkit} or {@code classic}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.BUILDER, defaultValue = "auto")
+  String builder;
+
+  /**
+   * The network of {@code RUN} steps: {@code default}, {@code host} or {@code none} (BuildKit
+   * accepts no other).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.NETWORK, defaultValue = "default")
+  String network;
+
+  /**
+   * Images whose layers the build may reuse as cache, e.g. the last pushed {@code :latest}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<String> cacheFrom;
+
   @Inject
-  public BuildMojo(SettingsDecrypter decrypter) {
-    super(decrypter);
+  public BuildMojo(
+      SettingsDecrypter decrypter, LifecycleExecutor lifecycle, MavenPluginManager plugins) {
+    super(decrypter, new MavenExecutions(lifecycle, plugins));
+  }
+
+  @Override
+  Goal goal() {
+    return Goal.BUILD;
+  }
+
+  @Override
+  String skippedBy() {
+    return skipBuild ? ShipProperties.BUILD_SKIP : null;
   }
 
   @Override
@@ -105,81 +137,24 @@ public class BuildMojo extends AbstractShipMojo {
   }
 
   @Override
-  String goal() {
-    return "build";
+  ShipSettings.Build settingsPart() {
+    return new ShipSettings.Build(
+        dockerfile == null ? null : dockerfile.toPath(),
+        contextDirectory == null ? null : contextDirectory.toPath(),
+        buildArgs == null ? Map.of() : buildArgs,
+        labels == null ? Map.of() : labels,
+        target,
+        platform,
+        pull,
+        noCache,
+        builder,
+        network,
+        cacheFrom == null ? List.of() : cacheFrom);
   }
 
   @Override
-  boolean skipGoal() {
-    return skipBuild;
-  }
-
-  @Override
-  String skipProperty() {
-    return ShipProperties.BUILD_SKIP;
-  }
-
-  /** Logins for the registries the Dockerfile pulls from; only those are sent to the daemon. */
-  private Map<String, RegistryCredentials> pullLogins() {
-    String text;
-    try {
-      text = Files.readString(dockerfile.toPath());
-    } catch (IOException e) {
-      throw ShipException.config(
-          "<dockerfile> (ship.dockerfile) " + dockerfile + " cannot be read: " + e.getMessage());
-    }
-    CredentialResolver resolver = credentialResolver();
-    Map<String, RegistryCredentials> logins = new LinkedHashMap<>();
-    for (String registry : BaseImages.registries(text, buildArgs == null ? Map.of() : buildArgs)) {
-      resolver
-          .resolveForPull(registry)
-          .ifPresent(
-              login -> {
-                secrets().addLogin(login.username(), login.secret());
-                logins.put(registry, login);
-              });
-    }
-    return logins;
-  }
-
-  @Override
-  void run(ShipPlan plan) {
-    ShipLog log = log();
-    ImageBuilder.validate(contextDirectory.toPath(), dockerfile.toPath());
-    Map<String, String> allLabels =
-        new LinkedHashMap<>(
-            OciLabels.of(
-                plan.git(),
-                project.getVersion(),
-                project.getName() == null ? project.getArtifactId() : project.getName(),
-                OciLabels.created(
-                    environment,
-                    project.getProperties().getProperty("project.build.outputTimestamp"),
-                    plan.git())));
-    if (labels != null) {
-      allLabels.putAll(labels);
-    }
-    List<String> references = plan.references();
-    ImageBuilder.Request request =
-        new ImageBuilder.Request(
-            contextDirectory.toPath(),
-            dockerfile.toPath(),
-            references,
-            buildArgs == null ? Map.of() : buildArgs,
-            allLabels,
-            target,
-            platform,
-            pull,
-            noCache,
-            pullLogins());
-    // Only now wait for the daemon connection, made meanwhile on its own thread.
-    String imageId = new ImageBuilder(docker(), log).build(request);
-    ImageRecord.start(imageRecordFile(), plan.image().name())
-        .tags(plan.tags())
-        .git(plan.git())
-        .imageId(imageId)
-        .write();
+  void run(ShipPlan plan, ShipSteps steps) {
+    String imageId = steps.build(docker());
     project.getProperties().setProperty(ShipProperties.IMAGE_ID, imageId);
-    log.info("Built " + imageId + " tagged " + String.join(", ", references));
   }
 }

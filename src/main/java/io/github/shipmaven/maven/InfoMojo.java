@@ -1,106 +1,59 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.git.GitFacts;
-import io.github.shipmaven.registry.CredentialResolver;
-import io.github.shipmaven.registry.RegistryCredentials;
-import io.github.shipmaven.render.DeployHook;
+import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
+import io.github.shipmaven.plan.ShipSteps;
 import javax.inject.Inject;
+import org.apache.maven.lifecycle.LifecycleExecutor;
+import org.apache.maven.plugin.MavenPluginManager;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Prints the plan: git facts, image references, whether push and deploy would run on this branch,
- * and where credentials would come from (never the secrets). Changes nothing.
+ * where credentials would come from (never the secrets), and the engine. Changes nothing.
  */
 @Mojo(name = "info", threadSafe = true)
 public class InfoMojo extends AbstractShipMojo {
 
+  /**
+   * The builder to report: {@code auto}, {@code buildkit} or {@code classic}, as ship:build takes
+   * it.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.BUILDER, defaultValue = "auto")
+  String builder;
+
   @Inject
-  public InfoMojo(SettingsDecrypter decrypter) {
-    super(decrypter);
+  public InfoMojo(
+      SettingsDecrypter decrypter, LifecycleExecutor lifecycle, MavenPluginManager plugins) {
+    super(decrypter, new MavenExecutions(lifecycle, plugins));
   }
 
   @Override
-  String goal() {
-    return "info";
+  Goal goal() {
+    return Goal.INFO;
   }
 
   @Override
-  boolean skipGoal() {
-    return false;
+  String skippedBy() {
+    return null;
+  }
+
+  /**
+   * The Engine, Builder and Platform lines ask the daemon: one connection, made while the plan is,
+   * as ship:build's is (connecting costs a fresh JVM about as much as the plan).
+   */
+  @Override
+  boolean needsDocker() {
+    return true;
   }
 
   @Override
-  String skipProperty() {
-    return ShipProperties.SKIP;
-  }
-
-  @Override
-  void run(ShipPlan plan) {
-    ShipLog log = log();
-    GitFacts git = plan.git();
-    BuildGoals goals = buildGoals();
-    boolean onBranch = plan.branches().allows(git.branch());
-    log.info("Image:      " + plan.image().name() + " (registry " + plan.image().registry() + ")");
-    log.info(
-        "Commit:     "
-            + git.sha()
-            + (git.dirty()
-                ? " with uncommitted changes to " + String.join(", ", git.changedPaths())
-                : " (clean)"));
-    log.info(
-        "Branch:     "
-            + (git.branch() == null ? "unknown" : git.branch())
-            + " (from "
-            + git.branchSource()
-            + ")");
-    log.info("Tags:       " + String.join(", ", plan.references()));
-    String branchRule = onBranch ? "run on this branch" : "are skipped on this branch";
-    log.info("Branches:   " + plan.branches().describe() + ": push and deploy " + branchRule);
-    for (String goal : new String[] {"build", "push", "deploy"}) {
-      log.info(
-          String.format(
-              "ship:%-7s %s", goal, goals.isBound(goal) ? "bound in the POM" : "not bound"));
-    }
-    CredentialResolver resolver = credentialResolver();
-    String registry = plan.image().registry();
-    log.info(
-        "Login:      "
-            + resolver
-                .resolve(registry, serverId)
-                .map(RegistryCredentials::source)
-                .orElse(
-                    "none found (looked in "
-                        + String.join(", ", resolver.sources(registry, serverId))
-                        + ")"));
-    log.info("Deploy hook: " + hookDescription());
-    log.info(
-        "Render API: "
-            + apiKeyDescription()
-            + (wait ? "; ship:deploy waits for the deploy" : "; ship:deploy does not wait"));
-  }
-
-  private String apiKeyDescription() {
-    try {
-      return apiKey().isPresent()
-          ? "key found"
-          : "no key (" + ShipProperties.API_KEY_VARIABLE + " is not set)";
-    } catch (ShipException e) {
-      return "invalid: " + e.getMessage();
-    }
-  }
-
-  private String hookDescription() {
-    try {
-      return deployHook()
-          .map(
-              (DeployHook h) ->
-                  h.source() + " (" + h.redacted() + ", service " + h.serviceId() + ")")
-          .orElse("none (set " + ShipProperties.HOOK_VARIABLE + " or <renderServerId>)");
-    } catch (ShipException e) {
-      return "invalid: " + e.getMessage();
-    }
+  void run(ShipPlan plan, ShipSteps steps) {
+    steps.info(planner(), this::docker, builder);
   }
 }

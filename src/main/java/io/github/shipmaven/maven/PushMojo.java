@@ -1,13 +1,13 @@
 package io.github.shipmaven.maven;
 
-import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.core.Sleeper;
-import io.github.shipmaven.core.StepSummary;
-import io.github.shipmaven.docker.ImagePusher;
-import io.github.shipmaven.plan.ImageRecord;
-import io.github.shipmaven.registry.RegistryCredentials;
+import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
+import io.github.shipmaven.plan.ShipSettings;
+import io.github.shipmaven.plan.ShipSteps;
 import javax.inject.Inject;
+import org.apache.maven.lifecycle.LifecycleExecutor;
+import org.apache.maven.plugin.MavenPluginManager;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -29,20 +29,38 @@ public class PushMojo extends AbstractShipMojo {
   boolean skipPush;
 
   /**
-   * How many times a transient push failure (timeout, connection reset, 5xx) is retried, with
-   * backoff. A refused login is never retried.
+   * How many times a transient push failure (any 5xx, a reset, a timeout, a cut connection, a
+   * stall) is retried, with backoff. A refused login is never retried.
    *
    * @since 0.1.0
    */
   @Parameter(property = ShipProperties.PUSH_RETRIES, defaultValue = "3")
   int retries;
 
-  /** Waits between retries; tests replace it. */
-  Sleeper sleeper = Sleeper.REAL;
+  /**
+   * How long a push may make no progress (no layer advancing) before it is abandoned and, as a
+   * transient failure, retried; ISO-8601, e.g. {@code PT2M}. The daemon cancels a push whose client
+   * goes away.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.PUSH_STALL_TIMEOUT, defaultValue = "PT2M")
+  String pushStallTimeout;
 
   @Inject
-  public PushMojo(SettingsDecrypter decrypter) {
-    super(decrypter);
+  public PushMojo(
+      SettingsDecrypter decrypter, LifecycleExecutor lifecycle, MavenPluginManager plugins) {
+    super(decrypter, new MavenExecutions(lifecycle, plugins));
+  }
+
+  @Override
+  Goal goal() {
+    return Goal.PUSH;
+  }
+
+  @Override
+  String skippedBy() {
+    return skipPush ? ShipProperties.PUSH_SKIP : null;
   }
 
   @Override
@@ -51,47 +69,15 @@ public class PushMojo extends AbstractShipMojo {
   }
 
   @Override
-  String goal() {
-    return "push";
+  ShipSettings.Push settingsPart() {
+    return new ShipSettings.Push(retries, pushStallTimeout);
   }
 
   @Override
-  boolean skipGoal() {
-    return skipPush;
-  }
-
-  @Override
-  String skipProperty() {
-    return ShipProperties.PUSH_SKIP;
-  }
-
-  @Override
-  void run(ShipPlan plan) {
-    if (!branchAllows(plan)) {
-      return;
+  void run(ShipPlan plan, ShipSteps steps) {
+    if (branchAllows(plan)) {
+      String digest = steps.push(docker());
+      project.getProperties().setProperty(ShipProperties.IMAGE_DIGEST, digest);
     }
-    if (retries < 0) {
-      throw ShipException.config(
-          "<retries> (ship.push.retries) is " + retries + ": use 0 or more.");
-    }
-    ShipLog log = log();
-    // The plan may come from a goal that did not foresee this push.
-    RegistryCredentials login =
-        plan.loginChecked() ? plan.credentials() : requireCredentials(plan.image());
-    String digest =
-        new ImagePusher(docker(), log, sleeper).push(plan.image(), plan.tags(), login, retries);
-    ImageRecord.load(imageRecordFile(), plan.image().name())
-        .tags(plan.tags())
-        .git(plan.git())
-        .digest(digest)
-        .write();
-    project.getProperties().setProperty(ShipProperties.IMAGE_DIGEST, digest);
-    StepSummary.append(
-        environment,
-        "### Pushed `"
-            + plan.image().withDigest(digest)
-            + "`\n\nTags: "
-            + String.join(", ", plan.tags()),
-        log);
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the login for a registry; first source found wins: a settings.xml {@code <server>}, then
@@ -52,7 +53,7 @@ public final class CredentialResolver {
    *
    * @param serverId the settings.xml server id the user named, or null for the registry host
    */
-  public Optional<RegistryCredentials> resolve(String registry, String serverId) {
+  public Optional<RegistryCredentials> resolve(String registry, @Nullable String serverId) {
     return resolve(registry, serverId, true);
   }
 

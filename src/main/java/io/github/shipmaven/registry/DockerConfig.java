@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code auths} of docker's {@code config.json} ({@code DOCKER_CONFIG} or {@code ~/.docker}),
@@ -50,7 +51,7 @@ public final class DockerConfig {
   }
 
   /** The docker context config.json selects, or null. */
-  public String currentContext() {
+  public @Nullable String currentContext() {
     JsonNode context = root == null ? null : root.get("currentContext");
     return context != null && context.isTextual() && !context.asText().isBlank()
         ? context.asText()
@@ -62,7 +63,7 @@ public final class DockerConfig {
   }
 
   /** The helper named in {@code credHelpers} for this registry, or null. */
-  String credHelper(String registry) {
+  @Nullable String credHelper(String registry) {
     JsonNode helpers = root == null ? null : root.get("credHelpers");
     if (helpers == null || !helpers.isObject()) {
       return null;
@@ -77,7 +78,7 @@ public final class DockerConfig {
   }
 
   /** The default helper ({@code credsStore}), or null. */
-  String credsStore() {
+  @Nullable String credsStore() {
     JsonNode store = root == null ? null : root.get("credsStore");
     return store != null && store.isTextual() && !store.asText().isBlank() ? store.asText() : null;
   }

@@ -1,6 +1,7 @@
 package io.github.shipmaven.registry;
 
 import io.github.shipmaven.image.ImageReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A login for one registry and where it came from. {@link #toString()} never shows the secret.
@@ -11,7 +12,7 @@ import io.github.shipmaven.image.ImageReference;
  * @param source where the login was found, e.g. {@code settings.xml server 'docker-hub'}
  */
 public record RegistryCredentials(
-    String username, String secret, boolean identityToken, String source) {
+    @Nullable String username, String secret, boolean identityToken, String source) {
 
   /** The address the daemon expects in the auth config: Docker Hub's is its v1 index URL. */
   public String serverAddress(String registry) {

@@ -1,6 +1,7 @@
 package io.github.shipmaven.render;
 
 import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.image.Hosts;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -36,7 +37,7 @@ public final class DeployHook {
       throw ShipException.config("The deploy hook from " + source + " is not a URL" + fix);
     }
     String where = url.scheme() + "://" + url.host();
-    if (!url.isHttps() && !isLoopback(url.host())) {
+    if (!url.isHttps() && !Hosts.isLoopback(url.host())) {
       throw ShipException.config(
           "The deploy hook from "
               + source
@@ -59,11 +60,6 @@ public final class DeployHook {
     return new DeployHook(url, path.group(1), source);
   }
 
-  /** Whether a URL host is on this machine, where plain http is acceptable. */
-  public static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-  }
-
   public String serviceId() {
     return serviceId;
   }
@@ -76,6 +72,10 @@ public final class DeployHook {
   /** The secret parts, for redaction. */
   public String key() {
     return url.queryParameter("key");
+  }
+
+  boolean isHttps() {
+    return url.isHttps();
   }
 
   /** Scheme and host only: what messages may show. */

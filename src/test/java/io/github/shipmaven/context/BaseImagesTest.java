@@ -28,6 +28,25 @@ class BaseImagesTest {
   }
 
   @Test
+  void findsTheImagesWithTheirRegistriesEachOnce() {
+    String dockerfile =
+        """
+        ARG BASE=127.0.0.1:5000/team/base:1
+        FROM ${BASE} AS build
+        COPY --from=alpine:3 /etc/os-release /
+        FROM build
+        COPY --from=build /app /app
+        COPY --from=alpine:3 /bin/sh /bin/sh
+        FROM ghcr.io/team/runtime@sha256:abc
+        """;
+    assertThat(BaseImages.images(dockerfile, Map.of()))
+        .containsExactly(
+            new BaseImages.BaseImage("127.0.0.1:5000/team/base:1", "127.0.0.1:5000"),
+            new BaseImages.BaseImage("alpine:3", "docker.io"),
+            new BaseImages.BaseImage("ghcr.io/team/runtime@sha256:abc", "ghcr.io"));
+  }
+
+  @Test
   void buildArgsOverrideArgDefaults() {
     assertThat(
             BaseImages.registries(
@@ -35,5 +54,22 @@ class BaseImagesTest {
         .containsExactly("registry.local:5000");
     assertThat(BaseImages.registries("FROM ${MISSING:-index.docker.io/library/alpine}\n", Map.of()))
         .containsExactly("docker.io");
+  }
+
+  @Test
+  void readsTheDockerfileAsTheParserDoes() {
+    String dockerfile =
+        """
+        # escape=`
+        ARG REGISTRY=ghcr.io BASE=team/jdk:17
+        FROM ${REGISTRY}/${BASE} `
+            AS build
+        RUN <<EOF
+        FROM quay.io/not/an/instruction
+        EOF
+        COPY --chown=1:1 --from=registry.example.com/tools/x:1 /x /x
+        """;
+    assertThat(BaseImages.registries(dockerfile, Map.of()))
+        .containsExactly("ghcr.io", "registry.example.com");
   }
 }

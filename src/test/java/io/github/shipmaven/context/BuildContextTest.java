@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.RecordingLog;
+import io.github.shipmaven.core.ShipException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +101,44 @@ class BuildContextTest {
   }
 
   @Test
+  void bothBuildersGetTheIgnoredDockerfileAndOnlyTheClassicOneTheIgnoredDockerignore()
+      throws IOException {
+    Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n*.log\n");
+    Map<Builder, Map<String, TarArchiveEntry>> sent = new LinkedHashMap<>();
+    for (Builder builder : Builder.values()) {
+      BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"), builder);
+      assertThat(build.dockerfileIgnored()).isTrue();
+      ByteArrayOutputStream tar = new ByteArrayOutputStream();
+      build.write(tar);
+      sent.put(builder, entries(tar.toByteArray(), new LinkedHashMap<>()));
+    }
+    // The classic daemon reads .dockerignore and leaves both out as it copies; BuildKit, given
+    // an upload, reads only the Dockerfile and would copy .dockerignore like any file.
+    assertThat(sent.get(Builder.CLASSIC)).containsKeys("Dockerfile", ".dockerignore");
+    assertThat(sent.get(Builder.BUILDKIT))
+        .containsKey("Dockerfile")
+        .doesNotContainKey(".dockerignore");
+    assertThat(sent.get(Builder.BUILDKIT).keySet())
+        .containsExactlyElementsOf(
+            sent.get(Builder.CLASSIC).keySet().stream()
+                .filter(name -> !name.equals(".dockerignore"))
+                .toList());
+  }
+
+  @Test
+  void aDockerignoreThatKeepsItselfIsSentToBothBuilders() throws IOException {
+    for (Builder builder : Builder.values()) {
+      BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"), builder);
+      assertThat(build.dockerfileIgnored()).isFalse();
+      ByteArrayOutputStream tar = new ByteArrayOutputStream();
+      build.write(tar);
+      assertThat(entries(tar.toByteArray(), new LinkedHashMap<>()))
+          .as("%s", builder)
+          .containsKeys("Dockerfile", ".dockerignore");
+    }
+  }
+
+  @Test
   void aPlainReaderGetsTheSameBytesThroughThePipe() throws IOException {
     try (BuildContext.Streaming upload =
         BuildContext.of(context, context.resolve("Dockerfile")).stream(new RecordingLog())) {
@@ -162,5 +203,71 @@ class BuildContextTest {
 
   private static String pax(String key, String value) {
     return new String(TarWriter.paxRecords(Map.of(key, value)), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anUnreadableFileOrDirectoryIsOneLineNamingItAndTheFix() throws Exception {
+    Path secret = Files.writeString(context.resolve("secret.txt"), "x");
+    Files.setPosixFilePermissions(secret, Set.of());
+    assertThat(writtenByAnUnprivilegedUser())
+        .isEqualTo(
+            "CONFIG: The build context has secret.txt ("
+                + secret
+                + "), which cannot be read: fix its permissions, or exclude it in .dockerignore.");
+    Files.writeString(context.resolve(".dockerignore"), "secret.txt\n");
+    Path locked = Files.createDirectories(context.resolve("locked"));
+    Files.setPosixFilePermissions(locked, Set.of());
+    assertThat(writtenByAnUnprivilegedUser())
+        .startsWith("CONFIG: The build context has locked/ (" + locked + "), which cannot be read");
+    Files.writeString(context.resolve(".dockerignore"), "secret.txt\nlocked\n");
+    assertThat(writtenByAnUnprivilegedUser()).isEqualTo("written");
+  }
+
+  /**
+   * The context written by a user who cannot read what its permissions forbid: this JVM's, or, when
+   * it runs as root (as CI does), a JVM started as nobody.
+   */
+  private String writtenByAnUnprivilegedUser() throws Exception {
+    if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+      try {
+        BuildContext.of(context, context.resolve("Dockerfile"))
+            .write(java.io.OutputStream.nullOutputStream());
+        return "written";
+      } catch (ShipException e) {
+        return e.kind() + ": " + e.getMessage();
+      }
+    }
+    // nobody must reach the context and the classes: copy the jars out of root's home.
+    Path open = Files.createTempDirectory("ship-probe");
+    List<String> classpath = new java.util.ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isRegularFile(path)) {
+        path = Files.copy(path, open.resolve(path.getFileName()));
+      }
+      classpath.add(path.toString());
+    }
+    for (Path dir = context; dir.getParent() != null; dir = dir.getParent()) {
+      if (dir.startsWith(Path.of(System.getProperty("java.io.tmpdir")))) {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Process probe =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                String.join(java.io.File.pathSeparator, classpath),
+                ContextProbe.class.getName(),
+                context.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(probe.waitFor()).as(out).isZero();
+    return out;
   }
 }

@@ -2,10 +2,13 @@ package io.github.shipmaven.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A log for tests: keeps info and warn lines (debug is dropped). */
+/** A log for tests: {@link #lines} keeps info and warn lines; each level is kept apart too. */
 public final class RecordingLog implements ShipLog {
-  public final List<String> lines = new ArrayList<>();
+  public final List<String> lines = new CopyOnWriteArrayList<>();
+  public final List<String> warnings = new ArrayList<>();
+  public final List<String> debug = new ArrayList<>();
 
   @Override
   public void info(String message) {
@@ -13,10 +16,13 @@ public final class RecordingLog implements ShipLog {
   }
 
   @Override
-  public void warn(String message) {
+  public synchronized void warn(String message) {
     lines.add(message);
+    warnings.add(message);
   }
 
   @Override
-  public void debug(String message) {}
+  public synchronized void debug(String message) {
+    debug.add(message);
+  }
 }

@@ -3,14 +3,8 @@ package io.github.shipmaven.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
 class DockerConnectorTest {
   @TempDir Path home;
-  ServerSocketChannel daemon;
+  ScriptedDaemon daemon;
 
   @AfterEach
   void stop() throws Exception {
@@ -36,57 +29,29 @@ class DockerConnectorTest {
     }
   }
 
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  /** A daemon whose /_ping names {@code apiVersion} or not, and whose /version does. */
+  Path fakeDaemon(String apiVersion, boolean pingNamesVersion) throws Exception {
+    daemon = ScriptedDaemon.start(home.resolve("daemon"));
+    daemon.on(
+        "GET /_ping",
+        (request, reply) ->
+            reply.send(
+                200,
+                pingNamesVersion ? Map.of("Api-Version", apiVersion) : Map.of("Server", "old"),
+                "OK"));
+    daemon.on(
+        "GET /version",
+        (request, reply) ->
+            reply.json(200, "{\"Version\":\"1.0\",\"ApiVersion\":\"" + apiVersion + "\"}"));
+    return Path.of(daemon.uri().getPath());
+  }
 
-  /** A daemon on a unix socket that answers /version with the given API version. */
   Path fakeDaemon(String apiVersion) throws Exception {
     return fakeDaemon(apiVersion, false);
   }
 
-  /**
-   * A daemon on a unix socket that answers /_ping (with an Api-Version header if {@code
-   * pingNamesVersion}, as daemons since API 1.25 do) and /version with the given API version.
-   */
-  Path fakeDaemon(String apiVersion, boolean pingNamesVersion) throws Exception {
-    Path socket = home.resolve("fake.sock");
-    daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    daemon.bind(UnixDomainSocketAddress.of(socket));
-    Thread server =
-        new Thread(
-            () -> {
-              while (daemon.isOpen()) {
-                try (SocketChannel client = daemon.accept()) {
-                  ByteBuffer buffer = ByteBuffer.allocate(8192);
-                  StringBuilder request = new StringBuilder();
-                  while (!request.toString().contains("\r\n\r\n") && client.read(buffer) > 0) {
-                    request.append(
-                        new String(
-                            buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1));
-                    buffer.clear();
-                  }
-                  requests.add(request.substring(0, request.indexOf("\r\n")));
-                  String header = pingNamesVersion ? "Api-Version: " + apiVersion + "\r\n" : "";
-                  String body =
-                      request.toString().contains("/version")
-                          ? "{\"Version\":\"1.0\",\"ApiVersion\":\"" + apiVersion + "\"}"
-                          : "OK";
-                  client.write(
-                      ByteBuffer.wrap(
-                          ("HTTP/1.1 200 OK\r\n"
-                                  + header
-                                  + "Content-Type: application/json\r\nContent-Length: "
-                                  + body.length()
-                                  + "\r\n\r\n"
-                                  + body)
-                              .getBytes(StandardCharsets.ISO_8859_1)));
-                } catch (Exception e) {
-                  return;
-                }
-              }
-            });
-    server.setDaemon(true);
-    server.start();
-    return socket;
+  List<String> requests() {
+    return daemon.requests().stream().map(ScriptedDaemon.Exchange::line).toList();
   }
 
   /** Writes a docker context named {@code name} whose endpoint is {@code host}. */
@@ -150,7 +115,7 @@ class DockerConnectorTest {
     Path socket = fakeDaemon("1.41");
     context("ci", "unix://" + socket);
     Files.writeString(home.resolve(".docker/config.json"), "{\"currentContext\":\"ci\"}");
-    try (DockerClient client = new DockerConnector(Map.of(), home, ShipLog.NONE).connect(null)) {
+    try (DockerDaemon client = new DockerConnector(Map.of(), home, ShipLog.NONE).connect(null)) {
       assertThat(client).isNotNull();
     }
   }
@@ -208,11 +173,11 @@ class DockerConnectorTest {
   @Test
   void thePingsApiVersionSparesTheVersionRequest() throws Exception {
     Path socket = fakeDaemon("1.41", true);
-    try (DockerClient client =
+    try (DockerDaemon client =
         new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket)) {
       assertThat(client).isNotNull();
     }
-    assertThat(requests).containsExactly("GET /_ping HTTP/1.1");
+    assertThat(requests()).containsExactly("GET /_ping HTTP/1.1");
   }
 
   @Test
@@ -226,11 +191,11 @@ class DockerConnectorTest {
   @Test
   void withoutTheHeaderTheVersionIsAsked() throws Exception {
     Path socket = fakeDaemon("1.41", false);
-    try (DockerClient client =
+    try (DockerDaemon client =
         new DockerConnector(Map.of(), home, ShipLog.NONE).connect("unix://" + socket)) {
       assertThat(client).isNotNull();
     }
-    assertThat(requests).containsExactly("GET /_ping HTTP/1.1", "GET /version HTTP/1.1");
+    assertThat(requests()).containsExactly("GET /_ping HTTP/1.1", "GET /version HTTP/1.1");
   }
 
   @Test

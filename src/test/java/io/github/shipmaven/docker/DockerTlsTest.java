@@ -167,7 +167,9 @@ class DockerTlsTest {
           });
       return new DockerSocketClient(
               URI.create("tcp://127.0.0.1:" + server.getLocalPort()), DockerTls.context(certs))
-          .ping();
+          .ping()
+          .get("Api-Version")
+          .get(0);
     }
   }
 

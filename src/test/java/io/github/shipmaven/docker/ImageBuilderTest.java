@@ -3,24 +3,17 @@ package io.github.shipmaven.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.registry.RegistryCredentials;
-import java.io.ByteArrayOutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,9 +26,7 @@ class ImageBuilderTest {
       "sha256:36fb1cd1c6fe589fa1ff24a5a00120d8bc7777eca28f40bc0425c1c8f5263bd9";
 
   @TempDir Path dir;
-  ServerSocketChannel daemon;
-  final List<String> requests = new CopyOnWriteArrayList<>();
-  final List<String> heads = new CopyOnWriteArrayList<>();
+  ScriptedDaemon daemon;
 
   @AfterEach
   void stop() throws Exception {
@@ -43,59 +34,15 @@ class ImageBuilderTest {
   }
 
   /** Answers ping, version, inspect, and /build with {@code buildLines} (one JSON per line). */
-  DockerClient daemon(String buildLines) throws Exception {
-    Path socket = dir.resolve("daemon.sock");
-    daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    daemon.bind(UnixDomainSocketAddress.of(socket));
-    Thread server = new Thread(() -> serve(buildLines));
-    server.setDaemon(true);
-    server.start();
-    return new DockerConnector(Map.of(), dir, ShipLog.NONE).connect("unix://" + socket);
+  DockerDaemon daemon(String buildLines) throws Exception {
+    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
+    daemon.on("POST /build", (request, reply) -> reply.stream(buildLines.lines().toList()));
+    daemon.on("GET /images/", (request, reply) -> reply.json(200, "{\"Id\":\"" + FULL_ID + "\"}"));
+    return new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host());
   }
 
-  private void serve(String buildLines) {
-    while (daemon.isOpen()) {
-      SocketChannel client;
-      try {
-        client = daemon.accept();
-      } catch (Exception e) {
-        return; // the test is over
-      }
-      try (client) {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        String head = "";
-        while (client.read(buffer) > 0) {
-          received.write(buffer.array(), 0, buffer.position());
-          buffer.clear();
-          head = received.toString(StandardCharsets.ISO_8859_1);
-          boolean headDone = head.contains("\r\n\r\n");
-          boolean chunked = head.toLowerCase().contains("transfer-encoding: chunked");
-          if (headDone && (!chunked || head.endsWith("0\r\n\r\n"))) {
-            break;
-          }
-        }
-        String requestLine = head.substring(0, head.indexOf("\r\n"));
-        requests.add(requestLine);
-        heads.add(head.substring(0, head.indexOf("\r\n\r\n")));
-        String body =
-            requestLine.contains("/build")
-                ? buildLines
-                : requestLine.contains("/version")
-                    ? "{\"ApiVersion\":\"1.41\"}"
-                    : requestLine.contains("/json") ? "{\"Id\":\"" + FULL_ID + "\"}" : "OK";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        client.write(
-            ByteBuffer.wrap(
-                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                        + bytes.length
-                        + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1)));
-        client.write(ByteBuffer.wrap(bytes));
-      } catch (Exception e) {
-        // a client that hung up early (a ping reads only the headers): serve the next one
-      }
-    }
+  List<String> requests() {
+    return daemon.requests().stream().map(ScriptedDaemon.Exchange::line).toList();
   }
 
   ImageBuilder.Request request() throws Exception {
@@ -115,8 +62,12 @@ class ImageBuilderTest {
         null,
         false,
         false,
+        "default",
+        List.of(),
         pullLogins);
   }
+
+  static final BuilderChoice CLASSIC = new BuilderChoice(Builder.CLASSIC, "classic");
 
   @Test
   void onlyThePullLoginsGoToTheDaemonNeverTheStoredOnes() throws Exception {
@@ -126,28 +77,22 @@ class ImageBuilderTest {
         dir.resolve(".docker/config.json"),
         "{\"auths\":{\"stored.example\":{\"auth\":\"dTpTdG9yZWQtQ2FuYXJ5\"}}}");
     String built = "{\"aux\":{\"ID\":\"" + FULL_ID + "\"}}\n";
-    try (DockerClient docker = daemon(built)) {
-      new ImageBuilder(docker, ShipLog.NONE).build(request());
+    try (DockerDaemon docker = daemon(built)) {
+      new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC);
       new ImageBuilder(docker, ShipLog.NONE)
           .build(
               request(
                   Map.of(
                       "pull.example",
-                      new RegistryCredentials("puller", "Pull-Canary", false, "test"))));
+                      new RegistryCredentials("puller", "Pull-Canary", false, "test"))),
+              CLASSIC);
     }
-    List<String> builds = heads.stream().filter(h -> h.startsWith("POST /build")).toList();
+    List<ScriptedDaemon.Exchange> builds = daemon.requests("POST /build");
     assertThat(builds).hasSize(2);
-    assertThat(builds.get(0)).doesNotContainIgnoringCase("X-Registry-Config");
-    String sent =
-        builds
-            .get(1)
-            .lines()
-            .filter(h -> h.startsWith("X-Registry-Config: "))
-            .findFirst()
-            .orElseThrow();
+    assertThat(builds.get(0).header("X-Registry-Config")).isNull();
     String configs =
         new String(
-            Base64.getUrlDecoder().decode(sent.substring("X-Registry-Config: ".length())),
+            Base64.getUrlDecoder().decode(builds.get(1).header("X-Registry-Config")),
             StandardCharsets.UTF_8);
     assertThat(configs).contains("pull.example", "Pull-Canary").doesNotContain("stored.example");
   }
@@ -155,35 +100,50 @@ class ImageBuilderTest {
   @Test
   void theAuxIdNamesTheImageWithoutAnInspect() throws Exception {
     RecordingLog log = new RecordingLog();
-    try (DockerClient docker =
+    try (DockerDaemon docker =
         daemon(
             "{\"stream\":\"Step 1/1 : FROM scratch\\n\"}\n"
                 + "{\"aux\":{\"ID\":\""
                 + FULL_ID
                 + "\"}}\n"
                 + "{\"stream\":\"Successfully built 36fb1cd1c6fe\\n\"}\n")) {
-      assertThat(new ImageBuilder(docker, log).build(request())).isEqualTo(FULL_ID);
+      assertThat(new ImageBuilder(docker, log).build(request(), CLASSIC)).isEqualTo(FULL_ID);
     }
-    assertThat(requests).noneMatch(r -> r.contains("/images/"));
+    assertThat(requests()).noneMatch(r -> r.contains("/images/"));
     assertThat(log.lines).contains("Step 1/1 : FROM scratch", "Successfully built 36fb1cd1c6fe");
   }
 
   @Test
   void withoutAnAuxIdTheDaemonIsAskedForTheFullId() throws Exception {
-    try (DockerClient docker = daemon("{\"stream\":\"Successfully built 36fb1cd1c6fe\\n\"}\n")) {
-      assertThat(new ImageBuilder(docker, ShipLog.NONE).build(request())).isEqualTo(FULL_ID);
+    try (DockerDaemon docker = daemon("{\"stream\":\"Successfully built 36fb1cd1c6fe\\n\"}\n")) {
+      assertThat(new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC))
+          .isEqualTo(FULL_ID);
     }
-    assertThat(requests).anyMatch(r -> r.startsWith("GET /images/example%2Fapp:1/json"));
+    assertThat(requests()).anyMatch(r -> r.startsWith("GET /images/example%2Fapp:1/json"));
   }
 
   @Test
   void theDaemonsErrorFailsTheBuild() throws Exception {
-    try (DockerClient docker =
+    try (DockerDaemon docker =
         daemon("{\"errorDetail\":{\"message\":\"no such step\"},\"error\":\"no such step\"}\n")) {
-      assertThatThrownBy(() -> new ImageBuilder(docker, ShipLog.NONE).build(request()))
+      assertThatThrownBy(() -> new ImageBuilder(docker, ShipLog.NONE).build(request(), CLASSIC))
           .isInstanceOf(ShipException.class)
           .hasMessage("docker build failed: no such step");
     }
-    assertThat(requests).noneMatch(r -> r.contains("/images/"));
+    assertThat(requests()).noneMatch(r -> r.contains("/images/"));
+  }
+
+  @Test
+  void podmansFailingRunIsOneLineNamingTheStepAfterItsOutput() throws Exception {
+    RecordingLog log = new RecordingLog();
+    String stream = new String(Fixtures.podman43("build-fail-run.jsonl"), StandardCharsets.UTF_8);
+    try (DockerDaemon docker = daemon(stream)) {
+      assertThatThrownBy(() -> new ImageBuilder(docker, log).build(request(), CLASSIC))
+          .isInstanceOf(ShipException.class)
+          .hasMessage(
+              "docker build failed: building at STEP \"RUN echo about to fail && exit 3\": while"
+                  + " running runtime: exit status 3");
+    }
+    assertThat(log.lines).contains("about to fail");
   }
 }

@@ -4,14 +4,19 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -211,6 +216,85 @@ public final class ItSupport {
     }
   }
 
+  /**
+   * Loads into the daemon a one-file image whose config says {@code platform} ({@code os/arch}),
+   * tagged {@code references}: what a build on a machine of that platform leaves. Loaded from a
+   * {@code docker save} tarball written here, since Engine 20.10's import records its own
+   * architecture whatever platform it is asked for.
+   *
+   * @return the platform the daemon then reports for the first reference
+   */
+  public static String loadImage(String platform, List<String> references) throws Exception {
+    String[] osArch = platform.split("/");
+    java.nio.file.Path dir = Files.createTempDirectory("ship-it-image");
+    try {
+      byte[] layer =
+          tar(
+              Map.of(
+                  "platform.txt",
+                  ("built for " + platform + "\n").getBytes(StandardCharsets.UTF_8)));
+      String diffId = sha256(layer);
+      String config =
+          "{\"architecture\":\""
+              + osArch[1]
+              + "\",\"os\":\""
+              + osArch[0]
+              + "\",\"created\":\"2024-01-01T00:00:00Z\",\"config\":{\"Cmd\":[\"/platform.txt\"]},"
+              + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+              + diffId
+              + "\"]},\"history\":[{\"created\":\"2024-01-01T00:00:00Z\","
+              + "\"created_by\":\"ItSupport.loadImage\"}]}";
+      byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
+      String configName = sha256(configBytes) + ".json";
+      String manifest =
+          "[{\"Config\":\""
+              + configName
+              + "\",\"RepoTags\":[\""
+              + String.join("\",\"", references)
+              + "\"],\"Layers\":[\""
+              + diffId
+              + "/layer.tar\"]}]";
+      Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+      entries.put(configName, configBytes);
+      entries.put(diffId + "/layer.tar", layer);
+      entries.put("manifest.json", manifest.getBytes(StandardCharsets.UTF_8));
+      java.nio.file.Path archive = dir.resolve("image.tar");
+      Files.write(archive, tar(entries));
+      run(dir.toFile(), "docker", "load", "-q", "-i", archive.toString());
+      return run(
+              dir.toFile(),
+              "docker",
+              "image",
+              "inspect",
+              "--format",
+              "{{.Os}}/{{.Architecture}}",
+              references.get(0))
+          .trim();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static byte[] tar(Map<String, byte[]> files) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(file.getKey());
+        entry.setSize(file.getValue().length);
+        entry.setMode(0644);
+        tar.putArchiveEntry(entry);
+        tar.write(file.getValue());
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
   /** Commits what is staged (gitInit configured the user). */
   private static void commit(File dir, String message) throws Exception {
     run(dir, "git", "commit", "-q", "-m", message);
@@ -227,6 +311,77 @@ public final class ItSupport {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
     }
     return out;
+  }
+
+  /**
+   * Pushes {@code repository:tag} from the local daemon with a login, through the Engine API
+   * ({@code X-Registry-Auth}) as the plugin does: {@code docker login} would write the password
+   * into {@code ~/.docker/config.json}. Returns the pushed digest; fails on any error in the
+   * stream.
+   */
+  public static String pushWithLogin(
+      String repository, String tag, String registry, String user, String password)
+      throws IOException {
+    String auth =
+        Base64.getUrlEncoder()
+            .encodeToString(
+                ("{\"username\":\""
+                        + user
+                        + "\",\"password\":\""
+                        + password
+                        + "\",\"serveraddress\":\""
+                        + registry
+                        + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+    String body =
+        engineApi(
+            "POST /images/"
+                + URLEncoder.encode(repository, StandardCharsets.UTF_8)
+                + "/push?tag="
+                + URLEncoder.encode(tag, StandardCharsets.UTF_8),
+            "X-Registry-Auth: " + auth);
+    Matcher digest = Pattern.compile("\"Digest\":\"(sha256:[0-9a-f]{64})\"").matcher(body);
+    check(
+        !body.contains("\"error") && digest.find(),
+        "push of " + repository + ":" + tag + " failed");
+    return digest.group(1);
+  }
+
+  /**
+   * One request to the local daemon's unix socket with no body, answered in full (the connection is
+   * closed after it); returns the response body, chunked encoding removed.
+   */
+  private static String engineApi(String requestLine, String header) throws IOException {
+    try (SocketChannel socket =
+        SocketChannel.open(UnixDomainSocketAddress.of("/var/run/docker.sock"))) {
+      String request =
+          requestLine
+              + " HTTP/1.1\r\nHost: docker\r\n"
+              + header
+              + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      socket.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+      byte[] response = Channels.newInputStream(socket).readAllBytes();
+      String text = new String(response, StandardCharsets.UTF_8);
+      int headersEnd = text.indexOf("\r\n\r\n");
+      check(headersEnd > 0, requestLine + ": no HTTP response");
+      String head = text.substring(0, headersEnd);
+      check(head.startsWith("HTTP/1.1 200"), requestLine + ": " + head.lines().findFirst().get());
+      String rest = text.substring(headersEnd + 4);
+      if (!head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+        return rest;
+      }
+      StringBuilder body = new StringBuilder();
+      while (true) {
+        int lineEnd = rest.indexOf("\r\n");
+        int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
+        if (size == 0) {
+          return body.toString();
+        }
+        // Sizes count bytes; the stream is JSON of ASCII text, so bytes and chars agree.
+        body.append(rest, lineEnd + 2, lineEnd + 2 + size);
+        rest = rest.substring(lineEnd + 2 + size + 2);
+      }
+    }
   }
 
   /** The manifest digest the registry serves for {@code repository:tag}, or null if none. */

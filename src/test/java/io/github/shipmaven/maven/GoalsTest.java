@@ -3,6 +3,9 @@ package io.github.shipmaven.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.docker.ScriptedDaemon;
+import io.github.shipmaven.plan.Goal;
+import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +40,22 @@ class GoalsTest {
   final List<String> lines = new ArrayList<>();
   final Map<String, String> env = new HashMap<>();
 
+  /** The other ship executions of the build, as Maven's execution plan would give them. */
+  final List<AbstractShipMojo.Execution> others = new ArrayList<>();
+
+  final ShipExecutions executions =
+      new ShipExecutions() {
+        @Override
+        public List<AbstractShipMojo.Execution> others(AbstractShipMojo current) {
+          return others;
+        }
+
+        @Override
+        public Map<Goal, String> bindings(AbstractShipMojo current) {
+          return Map.of(Goal.BUILD, "bound to package");
+        }
+      };
+
   @BeforeEach
   void gitRepository() throws Exception {
     Files.writeString(repo.resolve("pom.xml"), "<project/>");
@@ -68,6 +87,7 @@ class GoalsTest {
     mojo.project = project;
     mojo.environment = env;
     mojo.home = home;
+    mojo.executions = executions;
     mojo.setLog(
         new SystemStreamLog() {
           @Override
@@ -120,6 +140,23 @@ class GoalsTest {
         .doesNotContain(API_KEY)
         .doesNotContain("registryPasswordCanary99");
     assertThat(repo.resolve("target")).doesNotExist();
+  }
+
+  @Test
+  @InjectMojo(goal = "info", pom = POM)
+  void infoAsksTheDaemonOverOneConnection(InfoMojo mojo) throws Exception {
+    try (ScriptedDaemon daemon = ScriptedDaemon.start(home.resolve("daemon"))) {
+      env.put("DOCKER_HOST", daemon.host());
+      prepare(mojo).execute();
+      assertThat(output())
+          .contains(
+              "Engine:     Docker Engine 20.10.24+dfsg1 (API 1.41, linux/amd64) at "
+                  + daemon.host()
+                  + " (DOCKER_HOST)")
+          .contains("Builder:    ")
+          .contains("Platform:   not built yet");
+      assertThat(daemon.requests("GET /_ping")).hasSize(1);
+    }
   }
 
   @Test
@@ -253,8 +290,10 @@ class GoalsTest {
 
   /** A plan made by an earlier goal that did not foresee push or deploy (no login, no hook). */
   void planWithoutPushOrDeploy(AbstractShipMojo mojo) throws Exception {
-    InfoMojo info = new InfoMojo(null);
+    InfoMojo info = new InfoMojo(null, null, null);
     info.project = mojo.project;
+    info.executions = executions;
+    info.setLog(mojo.getLog());
     info.environment = env;
     info.home = home;
     info.image = mojo.image;
@@ -299,5 +338,93 @@ class GoalsTest {
     assertThatThrownBy(mojo::execute)
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("RENDER_API_KEY is not set");
+  }
+
+  static String renderDeploy(String id, String status, String digest) {
+    return "{\"id\":\""
+        + id
+        + "\",\"status\":\""
+        + status
+        + "\",\"image\":{\"ref\":\"127.0.0.1:5000/team/basic@"
+        + digest
+        + "\",\"sha\":\""
+        + digest
+        + "\"}}";
+  }
+
+  @Test
+  @InjectMojo(goal = "rollback", pom = POM)
+  void rollbackGoesBackToThePreviousLiveDeployAndRecordsIt(RollbackMojo mojo) throws Exception {
+    String previous = "sha256:" + "ab".repeat(32);
+    try (MockWebServer render = new MockWebServer()) {
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .body(
+                  "[{\"deploy\":"
+                      + renderDeploy("dep-3", "live", DIGEST)
+                      + "},{\"deploy\":"
+                      + renderDeploy("dep-2", "deactivated", previous)
+                      + "}]")
+              .build());
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(201)
+              .body(renderDeploy("dep-4", "created", previous))
+              .build());
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .body(renderDeploy("dep-4", "live", previous))
+              .build());
+      render.start();
+      env.put("RENDER_API_KEY", API_KEY);
+      prepare(mojo).renderServiceId = "srv-abc123";
+      mojo.renderApiUrl = render.url("/").toString();
+      mojo.pollInterval = "PT0.01S";
+      mojo.execute();
+      assertThat(render.takeRequest().getUrl().encodedPath())
+          .isEqualTo("/v1/services/srv-abc123/deploys");
+      assertThat(render.takeRequest().getBody().utf8()).isEqualTo("{\"deployId\":\"dep-2\"}");
+    }
+    assertThat(Files.readString(repo.resolve("target/ship/image.json")))
+        .contains("\"id\" : \"dep-4\"")
+        .contains("\"status\" : \"live\"");
+    assertThat(output()).contains("Render rollback dep-4 is live").doesNotContain(API_KEY);
+  }
+
+  @Test
+  @InjectMojo(goal = "rollback", pom = POM)
+  void rollbackWithoutAnApiKeyFailsBeforeAskingRender(RollbackMojo mojo) throws Exception {
+    prepare(mojo).renderServiceId = "srv-abc123";
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("ship:rollback of service srv-abc123 needs an API key")
+        .hasMessageContaining("RENDER_API_KEY is not set");
+  }
+
+  @Test
+  @InjectMojo(goal = "deploy", pom = POM)
+  void deployThroughTheApiWhenOnlyAServiceIsSet(DeployMojo mojo) throws Exception {
+    pushedFrom(sha);
+    try (MockWebServer render = new MockWebServer()) {
+      render.enqueue(
+          new MockResponse.Builder()
+              .code(201)
+              .body(renderDeploy("dep-9", "created", DIGEST))
+              .build());
+      render.start();
+      env.put("RENDER_API_KEY", API_KEY);
+      prepare(mojo).renderServiceId = "srv-abc123";
+      mojo.renderApiUrl = render.url("/").toString();
+      mojo.execute();
+      var trigger = render.takeRequest();
+      assertThat(trigger.getUrl().encodedPath()).isEqualTo("/v1/services/srv-abc123/deploys");
+      assertThat(trigger.getHeaders().get("Authorization")).isEqualTo("Bearer " + API_KEY);
+      assertThat(trigger.getBody().utf8())
+          .contains("\"imageUrl\":\"127.0.0.1:5000/team/basic@" + DIGEST + "\"");
+    }
+    assertThat(output()).contains("Render deploy dep-9 of").contains("(through the API)");
+    assertThat(output()).doesNotContain(API_KEY);
   }
 }

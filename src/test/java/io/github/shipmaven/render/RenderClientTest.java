@@ -3,6 +3,8 @@ package io.github.shipmaven.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import java.net.ServerSocket;
@@ -100,7 +102,7 @@ class RenderClientTest {
         new MockResponse.Builder().code(429).setHeader("Ratelimit-Reset", "3600").build());
     server.enqueue(json(200, "{\"deploy\":{\"id\":\"dep-3\"}}"));
     assertThat(client().trigger(hook(), IMAGE)).isEqualTo("dep-3");
-    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(3), RenderClient.MAX_RETRY_WAIT);
+    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(3), RenderHttp.MAX_RETRY_WAIT);
     assertThat(lines).anyMatch(l -> l.contains("rate limit"));
   }
 
@@ -151,8 +153,8 @@ class RenderClientTest {
         DeployHook.parse("http://127.0.0.1:" + closedPort + "/deploy/srv-abc?key=" + KEY, "test");
     assertThatThrownBy(() -> client().trigger(unreachable, IMAGE))
         .hasMessageContaining("Could not reach")
-        .hasMessageContaining("after " + RenderClient.HOOK_ATTEMPTS + " attempts");
-    assertThat(time.sleeps).hasSize(RenderClient.HOOK_ATTEMPTS - 1);
+        .hasMessageContaining("after " + RenderHttp.ATTEMPTS + " attempts");
+    assertThat(time.sleeps).hasSize(RenderHttp.ATTEMPTS - 1);
   }
 
   @Test
@@ -280,5 +282,42 @@ class RenderClientTest {
                 noKey.await(
                     "srv-abc", "dep-1", DIGEST, Duration.ofMinutes(1), Duration.ofSeconds(5)))
         .hasMessageContaining("RENDER_API_KEY");
+  }
+
+  /** What the deploy id was when the answer was read as a Jackson tree. */
+  static String idAsTheTreeReadIt(String body) {
+    try {
+      JsonNode root = new ObjectMapper().readTree(body);
+      JsonNode id = root.has("deploy") ? root.path("deploy").path("id") : root.path("id");
+      return id.isTextual() ? id.asText() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @Test
+  void theDeployIdIsReadFromTheAnswerAsTheJacksonTreeReadIt() {
+    String[] answers = {
+      "{\"deploy\":{\"id\":\"dep-1\",\"extra\":{\"id\":\"dep-x\"}}}",
+      "{\"id\":\"dep-2\",\"status\":\"created\"}",
+      "{\"x\":[{\"id\":\"no\"}],\"y\":{\"id\":\"no\"},\"id\":\"dep-3\"}",
+      "{\"id\":\"dep-4\",\"deploy\":{\"status\":\"created\"}}",
+      "{\"deploy\":\"dep-5\",\"id\":\"no\"}",
+      "{\"deploy\":{\"id\":5}}",
+      "{\"id\":{\"id\":\"no\"}}",
+      "{\"id\":\"first\",\"id\":\"dep-6\"}",
+      "[{\"id\":\"dep-7\"}]",
+      "\"dep-8\"",
+      "{}",
+      "{\"id\":\"dep-9\"",
+      "not json",
+    };
+    assertThat(RenderClient.deployId("{\"deploy\":{\"id\":\"dep-1\"}}")).isEqualTo("dep-1");
+    assertThat(RenderClient.deployId("{\"id\":\"dep-2\"}")).isEqualTo("dep-2");
+    for (String answer : answers) {
+      assertThat(RenderClient.deployId(answer)).as(answer).isEqualTo(idAsTheTreeReadIt(answer));
+    }
+    assertThat(RenderClient.deployId(null)).isNull();
+    assertThat(RenderClient.deployId(" ")).isNull();
   }
 }

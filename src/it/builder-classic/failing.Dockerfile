@@ -1,0 +1,2 @@
+FROM local/busybox:1
+RUN echo about to fail && false

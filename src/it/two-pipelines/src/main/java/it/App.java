@@ -1,0 +1,3 @@
+package it;
+
+public class App {}

@@ -1,0 +1,144 @@
+package io.github.shipmaven.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A daemon that answered: docker-java's client for what it models, the plugin's own transport for
+ * what it does not (BuildKit builds, the registry's view of a tag), where it was found, and what
+ * its ping said about it.
+ */
+public final class DockerDaemon implements AutoCloseable {
+  private final Supplier<DockerClient> newClient;
+  private final DockerHttpClient transport;
+  private final String where;
+  private final Map<String, List<String>> ping;
+  private DockerClient client;
+  private String apiVersion;
+
+  /**
+   * @param newClient makes docker-java's client, on first use only: a BuildKit build never needs
+   *     it, and its set-up costs a fresh JVM a few hundred classes
+   */
+  DockerDaemon(
+      Supplier<DockerClient> newClient,
+      DockerHttpClient transport,
+      String where,
+      Map<String, List<String>> ping) {
+    this.newClient = newClient;
+    this.transport = transport;
+    this.where = where;
+    this.ping = ping;
+  }
+
+  public synchronized DockerClient client() {
+    if (client == null) {
+      client = newClient.get();
+    }
+    return client;
+  }
+
+  DockerHttpClient transport() {
+    return transport;
+  }
+
+  /** Where it was found: {@code unix:///var/run/docker.sock (default socket)}. */
+  public String where() {
+    return where;
+  }
+
+  /**
+   * Its Engine API version, e.g. {@code 1.41}: from the ping, or, from a daemon before API 1.25,
+   * which does not ping it, from {@code /version}; null if it would not say.
+   */
+  public synchronized @Nullable String apiVersion() {
+    if (apiVersion == null) {
+      apiVersion = pingHeader("Api-Version");
+    }
+    if (apiVersion == null) {
+      apiVersion = client().versionCmd().exec().getApiVersion();
+    }
+    return apiVersion;
+  }
+
+  /** A header of its {@code /_ping} answer, or null. */
+  @Nullable String pingHeader(String name) {
+    List<String> values = ping.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Whether this is Podman's Docker-compatible service rather than Docker Engine. */
+  public boolean isPodman() {
+    return pingHeader("Libpod-Api-Version") != null;
+  }
+
+  /**
+   * What it is, for {@code ship:info}: {@code Docker Engine 20.10.24 (API 1.41, linux/amd64)} or
+   * {@code Podman 4.3.1 (API 1.41, linux/amd64)}. Asks {@code /version}.
+   */
+  public String describe() {
+    Request request = Request.builder().method(Request.Method.GET).path("/version").build();
+    try (DockerHttpClient.Response response = transport.execute(request);
+        InputStream body = response.getBody()) {
+      JsonNode version = new ObjectMapper().readTree(body);
+      String name = isPodman() ? "Podman" : "Docker Engine";
+      for (JsonNode component : version.path("Components")) {
+        if (component.path("Name").asText("").contains("Podman")) {
+          name = "Podman";
+        }
+      }
+      return name
+          + " "
+          + version.path("Version").asText("(version unknown)")
+          + " (API "
+          + version.path("ApiVersion").asText(apiVersion())
+          + ", "
+          + version.path("Os").asText("?")
+          + "/"
+          + version.path("Arch").asText("?")
+          + ")";
+    } catch (IOException | RuntimeException e) {
+      return (isPodman() ? "Podman" : "Docker Engine")
+          + " (API "
+          + apiVersion()
+          + "; /version: "
+          + DockerConnector.rootMessage(e)
+          + ")";
+    }
+  }
+
+  /**
+   * The platform an image in the daemon was built for, {@code linux/amd64}; null if the daemon has
+   * no such image.
+   */
+  public @Nullable String platformOf(String reference) {
+    try {
+      InspectImageResponse image = client().inspectImageCmd(reference).exec();
+      return image.getOs() + "/" + image.getArch();
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // nothing more to release: each response closes its own connection
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.github.shipmaven.docker;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * JSON through Jackson's streaming API only: the build path writes a few maps and reads a stream of
+ * small objects, and an object mapper's first use costs a fresh JVM ~100 ms of class loading.
+ */
+final class StreamJson {
+  static final JsonFactory FACTORY = new JsonFactory();
+
+  private StreamJson() {}
+
+  /** {@code {"k":"v",…}}. */
+  static String object(Map<String, String> map) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      for (Map.Entry<String, String> entry : map.entrySet()) {
+        json.writeStringField(entry.getKey(), entry.getValue());
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
+  }
+
+  /** {@code ["a",…]}. */
+  static String array(List<String> values) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+      json.writeStartArray();
+      for (String value : values) {
+        json.writeString(value);
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * With the parser on the {@code START_OBJECT} of an object, the string value of its field {@code
+   * name} (null if absent or not a string); leaves the parser on the object's end.
+   */
+  static @Nullable String field(JsonParser parser, String name) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return null;
+    }
+    String found = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (field.equals(name) && value == JsonToken.VALUE_STRING) {
+        found = parser.getText();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return found;
+  }
+}

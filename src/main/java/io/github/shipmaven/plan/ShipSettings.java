@@ -1,0 +1,98 @@
+package io.github.shipmaven.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every raw setting of one pipeline, as the POM, the command line and the environment give them,
+ * unchecked: the planner's whole input. A goal's part is null when that goal does not run.
+ *
+ * @param running the goals of this plugin that run in this pipeline, the asking one included
+ * @param skipped goals that would run but are skipped, with the flag that skips them
+ * @param current the goal asking for the plan
+ */
+public record ShipSettings(
+    Set<Goal> running,
+    Map<Goal, String> skipped,
+    Goal current,
+    Project project,
+    Common common,
+    Render render,
+    @Nullable Build build,
+    @Nullable Push push,
+    @Nullable Deploy deploy,
+    @Nullable Rollback rollback,
+    Map<String, String> env,
+    Path home) {
+
+  /**
+   * The Maven project the pipeline ships.
+   *
+   * @param bindings for {@code ship:info}: each goal and where the POM binds it, e.g. {@code "bound
+   *     to deploy"}
+   */
+  public record Project(
+      Path basedir,
+      Path buildDirectory,
+      String artifactId,
+      String name,
+      String version,
+      String outputTimestamp,
+      Map<Goal, String> bindings) {}
+
+  /** What every goal reads. */
+  public record Common(
+      String image,
+      List<String> tags,
+      List<String> branches,
+      boolean allowDirty,
+      String dockerHost,
+      String serverId) {}
+
+  /** Where Render is and where its secrets come from: read by deploy, rollback and info. */
+  public record Render(
+      String hookServerId,
+      String apiKeyServerId,
+      String serviceId,
+      String apiUrl,
+      boolean waitForLive,
+      String timeout,
+      String pollInterval) {}
+
+  /** {@code ship:build}. */
+  public record Build(
+      Path dockerfile,
+      Path contextDirectory,
+      Map<String, String> buildArgs,
+      Map<String, String> labels,
+      String target,
+      String platform,
+      boolean pull,
+      boolean noCache,
+      String builder,
+      String network,
+      List<String> cacheFrom) {}
+
+  /** {@code ship:push}. */
+  public record Push(int retries, String stallTimeout) {}
+
+  /** {@code ship:deploy}. */
+  public record Deploy(boolean allowTagDeploy, boolean platformCheck) {}
+
+  /** {@code ship:rollback}. */
+  public record Rollback(String deployId) {}
+
+  /** Without the environment, which holds secrets. */
+  @Override
+  public String toString() {
+    return "ShipSettings[" + running + ", " + common + ", " + render + "]";
+  }
+
+  /** Whether {@code goal} runs in this pipeline. */
+  public boolean runs(Goal goal) {
+    return running.contains(goal);
+  }
+}

@@ -36,8 +36,8 @@ import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
  * The tracked files that differ from their index entries, decided as {@code git status} decides
  * when it refreshes the index (read-cache.c's {@code ie_modified}): a changed type, executable bit
  * or size is a change; any other stat difference (statinfo.c's {@code match_stat_data}: mtime,
- * ctime, inode, uid, gid, as {@code core.checkStat} and {@code core.trustctime} select), or an
- * entry that is racily clean, is settled by the file's content; matching stat data is no change.
+ * ctime, device, inode, uid, gid, as {@code core.checkStat} and {@code core.trustctime} select), or
+ * an entry that is racily clean, is settled by the file's content; matching stat data is no change.
  * Entries JGit wrote hold no ctime, inode, uid or gid, so their files are compared by content, as
  * git compares them until it next writes the index (this check writes nothing).
  */
@@ -51,7 +51,7 @@ final class WorkTreeChanges {
   /**
    * lstat(2)'s fields, as the JDK's "unix" view gives them; not owner names, which cost lookups.
    */
-  private static final String STAT = "unix:mode,ino,uid,gid,ctime,size,lastModifiedTime";
+  private static final String STAT = "unix:mode,dev,ino,uid,gid,ctime,size,lastModifiedTime";
 
   private static final int TYPE_MASK = 0170000;
   private static final int REGULAR = 0100000;
@@ -77,6 +77,7 @@ final class WorkTreeChanges {
               ctime.getNano(),
               (int) mtime.getEpochSecond(),
               mtime.getNano(),
+              (int) (long) (Long) unix.get("dev"),
               (int) (long) (Long) unix.get("ino"),
               (Integer) unix.get("uid"),
               (Integer) unix.get("gid"),
@@ -151,12 +152,14 @@ final class WorkTreeChanges {
       if (!checkStat) {
         return false;
       }
-      // Nanoseconds count as in a git built with USE_NSEC (distributions' builds are not): a
-      // difference only sends the file to the content comparison, so it never hides a change.
+      // Nanoseconds and the device count as in a git built with USE_NSEC and USE_STDEV
+      // (distributions' builds are not): a difference only sends the file to the content
+      // comparison, so it never hides a change.
       return recorded.mtimeNanos() != file.mtimeNanos()
           || (trustCtime
               && (recorded.ctimeSeconds() != file.ctimeSeconds()
                   || recorded.ctimeNanos() != file.ctimeNanos()))
+          || recorded.dev() != file.dev()
           || recorded.ino() != file.ino()
           || recorded.uid() != file.uid()
           || recorded.gid() != file.gid();

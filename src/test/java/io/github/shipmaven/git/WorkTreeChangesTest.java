@@ -25,7 +25,7 @@ class WorkTreeChangesTest {
   private static final Rules NO_CTIME = new Rules(true, false, true, true);
   private static final Rules MINIMAL = new Rules(false, true, true, true);
 
-  private static final StatData RECORDED = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 4);
+  private static final StatData RECORDED = new StatData(1_000, 5, 1_000, 7, 2049, 42, 1000, 100, 4);
 
   private static Verdict verdict(Rules rules, StatData file) {
     return rules.verdict(entry(FILE, RECORDED), new FileStat(FILE, file), INDEX_WRITTEN);
@@ -43,7 +43,7 @@ class WorkTreeChangesTest {
   }
 
   private static StatData stat(int ctime, int ctimeNs, int mtime, int mtimeNs, int ino, int uid) {
-    return new StatData(ctime, ctimeNs, mtime, mtimeNs, ino, uid, 100, 4);
+    return new StatData(ctime, ctimeNs, mtime, mtimeNs, 2049, ino, uid, 100, 4);
   }
 
   @Test
@@ -62,13 +62,14 @@ class WorkTreeChangesTest {
   }
 
   @Test
-  void mtimeNanosecondsInodeAndOwnerCountUnlessMinimal() {
+  void mtimeNanosecondsDeviceInodeAndOwnerCountUnlessMinimal() {
     for (StatData file :
         new StatData[] {
+          new StatData(1_000, 5, 1_000, 7, 2050, 42, 1000, 100, 4),
           stat(1_000, 5, 1_000, 8, 42, 1000),
           stat(1_000, 5, 1_000, 7, 43, 1000),
           stat(1_000, 5, 1_000, 7, 42, 0),
-          new StatData(1_000, 5, 1_000, 7, 42, 1000, 0, 4)
+          new StatData(1_000, 5, 1_000, 7, 2049, 42, 1000, 0, 4)
         }) {
       assertThat(verdict(DEFAULT, file)).as("%s", file).isEqualTo(COMPARE_CONTENT);
       assertThat(verdict(MINIMAL, file)).as("%s", file).isEqualTo(SAME);
@@ -78,10 +79,10 @@ class WorkTreeChangesTest {
 
   @Test
   void aSizeChangeIsAChangeUnlessTheIndexDoesNotKnowTheSize() {
-    StatData longer = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 5);
+    StatData longer = new StatData(1_000, 5, 1_000, 7, 2049, 42, 1000, 100, 5);
     assertThat(verdict(MINIMAL, longer)).isEqualTo(CHANGED);
     // Size 0 with a non-empty blob: smudged, or never stat'ed; the file's own size is then unknown.
-    StatData unknown = new StatData(1_000, 5, 1_000, 7, 42, 1000, 100, 0);
+    StatData unknown = new StatData(1_000, 5, 1_000, 7, 2049, 42, 1000, 100, 0);
     assertThat(DEFAULT.verdict(entry(FILE, unknown), new FileStat(FILE, longer), 2_000))
         .isEqualTo(COMPARE_CONTENT);
     assertThat(DEFAULT.verdict(entry(FILE, unknown), new FileStat(FILE, unknown), 2_000))

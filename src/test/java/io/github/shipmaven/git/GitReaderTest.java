@@ -8,29 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GitReaderTest {
   @TempDir Path dir;
 
-  private RevCommit commitAll(Git git, String message) throws Exception {
-    git.add().addFilepattern(".").call();
-    return git.commit()
-        .setMessage(message)
-        .setAuthor(new PersonIdent("t", "t@example.invalid"))
-        .setCommitter(new PersonIdent("t", "t@example.invalid"))
-        .setSign(false)
-        .call();
-  }
-
   private Git repoWithOneCommit() throws Exception {
-    Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+    Git git = TestRepository.init(dir);
     Files.writeString(dir.resolve("a.txt"), "a");
-    commitAll(git, "first");
+    TestRepository.commitAll(git, "first");
     return git;
   }
 
@@ -89,7 +77,7 @@ class GitReaderTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "f" + i);
       }
-      commitAll(git, "many");
+      TestRepository.commitAll(git, "many");
       assertThat(new GitReader(Map.of()).read(dir).dirty()).isFalse();
       Files.writeString(dir.resolve("d7/f1007.txt"), "changed");
       assertThat(new GitReader(Map.of()).read(dir).changedPaths()).containsExactly("d7/f1007.txt");
@@ -111,7 +99,7 @@ class GitReaderTest {
       git.tag().setName("v1.0.0").setAnnotated(true).setMessage("v1").setSigned(false).call();
       assertThat(new GitReader(Map.of()).read(dir).gitTag()).isEqualTo("v1.0.0");
       Files.writeString(dir.resolve("b.txt"), "b");
-      commitAll(git, "second");
+      TestRepository.commitAll(git, "second");
       assertThat(new GitReader(Map.of()).read(dir).gitTag()).isNull();
     }
   }
@@ -147,7 +135,7 @@ class GitReaderTest {
 
   @Test
   void aRepositoryWithoutCommitsIsAClearError() throws Exception {
-    Git.init().setDirectory(dir.toFile()).call().close();
+    TestRepository.init(dir).close();
     assertThatThrownBy(() -> new GitReader(Map.of()).read(dir))
         .isInstanceOf(ShipException.class)
         .hasMessageContaining("has no commits yet");

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,12 +35,7 @@ class JGitSetupTest {
   @Test
   void aFreshJvmAndHomeCostNoFileSystemMeasurementNorMessageBundle() throws Exception {
     Path repo = Files.createDirectories(dir.resolve("repo"));
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      Files.writeString(repo.resolve("a.txt"), "a");
-      git.add().addFilepattern(".").call();
-      PersonIdent who = new PersonIdent("t", "t@example.invalid");
-      git.commit().setMessage("a").setAuthor(who).setCommitter(who).setSign(false).call();
-    }
+    TestRepository.committed(repo, Map.of("a.txt", "a"));
     Path home = Files.createDirectories(dir.resolve("home"));
     // A fresh JVM and home, as on a new CI machine: JGit would spend ~3 s measuring the file
     // system's timestamp resolution and record it in ~/.config/jgit/config.

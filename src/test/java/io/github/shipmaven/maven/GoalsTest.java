@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.docker.ScriptedDaemon;
+import io.github.shipmaven.git.TestRepository;
 import io.github.shipmaven.plan.Goal;
 import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
@@ -19,8 +20,6 @@ import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.project.MavenProject;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,20 +57,9 @@ class GoalsTest {
 
   @BeforeEach
   void gitRepository() throws Exception {
-    Files.writeString(repo.resolve("pom.xml"), "<project/>");
-    Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\n");
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      PersonIdent who = new PersonIdent("t", "t@example.invalid");
-      sha =
-          git.commit()
-              .setMessage("c")
-              .setAuthor(who)
-              .setCommitter(who)
-              .setSign(false)
-              .call()
-              .name();
-    }
+    sha =
+        TestRepository.committed(
+            repo, Map.of("pom.xml", "<project/>", "Dockerfile", "FROM scratch\n"));
     env.put("SHIP_REGISTRY_USERNAME", "user");
     env.put("SHIP_REGISTRY_PASSWORD", "registryPasswordCanary99");
   }

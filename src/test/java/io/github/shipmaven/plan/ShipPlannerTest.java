@@ -7,6 +7,7 @@ import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.git.TestRepository;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,7 @@ class ShipPlannerTest {
           SERVER_HOOK_KEY,
           SERVER_API_KEY,
           REMOTE_TOKEN);
-  static final Instant COMMIT_TIME = Instant.parse("2025-03-04T05:06:07Z");
+  static final Instant COMMIT_TIME = TestRepository.COMMIT_TIME;
 
   @TempDir Path repo;
   @TempDir Path home;
@@ -76,20 +75,9 @@ class ShipPlannerTest {
 
   @BeforeEach
   void gitRepository() throws Exception {
-    Files.writeString(repo.resolve("pom.xml"), "<project/>");
-    Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\n");
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      PersonIdent who = new PersonIdent("t", "t@example.invalid", COMMIT_TIME, ZoneOffset.UTC);
-      sha =
-          git.commit()
-              .setMessage("c")
-              .setAuthor(who)
-              .setCommitter(who)
-              .setSign(false)
-              .call()
-              .name();
-    }
+    sha =
+        TestRepository.committed(
+            repo, Map.of("pom.xml", "<project/>", "Dockerfile", "FROM scratch\n"));
     bin = Files.createDirectories(home.resolve("bin"));
   }
 

@@ -9,22 +9,24 @@ runs=${1:-5}
 files=${2:-100000}
 repo=/tmp/ship-bench-repo-$files
 gcid=io.github.git-commit-id:git-commit-id-maven-plugin:9.0.1
+# The plugin is installed into a repository of the benchmark's own, ~/.m2 behind it read-only.
+mvn_repo=(-Dmaven.repo.local=/tmp/ship-bench-git-m2 -Dmaven.repo.local.tail="$HOME/.m2/repository")
 
 "$root/bench/make-repo.sh" "$repo" "$files" >/dev/null
 cd "$root"
-./mvnw -q -B install -DskipTests -DskipITs
+./mvnw -q -B install -DskipTests -DskipITs "${mvn_repo[@]}"
 cp=$(./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
 plugin=io.github.shipmaven:ship-maven-plugin:0.1.0-SNAPSHOT
 
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 native() { git -C "$repo" rev-parse HEAD && git -C "$repo" status --porcelain --untracked-files=no; }
-mvn_ship() { (cd "$repo" && "$root/mvnw" -q -B -o "$plugin:info" -Dship.image=bench/monorepo); }
-mvn_gcid() { (cd "$repo" && "$root/mvnw" -q -B -o "$gcid:revision" -Dmaven.gitcommitid.nativegit=false); }
-mvn_base() { (cd "$repo" && "$root/mvnw" -q -B -o validate); }
+mvn_ship() { (cd "$repo" && "$root/mvnw" -q -B -o "${mvn_repo[@]}" "$plugin:info" -Dship.image=bench/monorepo); }
+mvn_gcid() { (cd "$repo" && "$root/mvnw" -q -B -o "${mvn_repo[@]}" "$gcid:revision" -Dmaven.gitcommitid.nativegit=false); }
+mvn_base() { (cd "$repo" && "$root/mvnw" -q -B -o "${mvn_repo[@]}" validate); }
 
 # warm the file cache and Maven's repository (downloads git-commit-id-maven-plugin once)
-native >/dev/null; (cd "$repo" && "$root/mvnw" -q -B "$gcid:revision" >/dev/null); mvn_ship >/dev/null
+native >/dev/null; (cd "$repo" && "$root/mvnw" -q -B "${mvn_repo[@]}" "$gcid:revision" >/dev/null); mvn_ship >/dev/null
 
 n=() s=() g=() b=()
 for _ in $(seq 1 "$runs"); do

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The branch a CI system is building, read from its environment. CI systems check out a detached
@@ -40,7 +41,7 @@ public final class CiBranch {
     return Optional.empty();
   }
 
-  private static Found github(Map<String, String> env) {
+  private static @Nullable Found github(Map<String, String> env) {
     Found pullRequest = first(env, "GitHub Actions", "GITHUB_HEAD_REF");
     if (pullRequest != null) {
       return pullRequest;
@@ -55,7 +56,7 @@ public final class CiBranch {
     return null; // a tag or pull-request merge ref is not a branch
   }
 
-  private static Found gitlab(Map<String, String> env) {
+  private static @Nullable Found gitlab(Map<String, String> env) {
     Found mergeRequest = first(env, "GitLab CI", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME");
     if (mergeRequest != null) {
       return mergeRequest;
@@ -65,7 +66,7 @@ public final class CiBranch {
         : null;
   }
 
-  private static Found jenkins(Map<String, String> env) {
+  private static @Nullable Found jenkins(Map<String, String> env) {
     Found found = first(env, "Jenkins", "GIT_LOCAL_BRANCH", "BRANCH_NAME", "GIT_BRANCH");
     if (found == null) {
       return null;
@@ -74,7 +75,7 @@ public final class CiBranch {
     return new Found(branch, found.source());
   }
 
-  private static Found azure(Map<String, String> env) {
+  private static @Nullable Found azure(Map<String, String> env) {
     Found pullRequest = first(env, "Azure Pipelines", "SYSTEM_PULLREQUEST_SOURCEBRANCH");
     if (pullRequest != null) {
       return new Found(stripPrefix(pullRequest.branch(), "refs/heads/"), pullRequest.source());
@@ -86,18 +87,18 @@ public final class CiBranch {
     return ref.isEmpty() ? first(env, "Azure Pipelines", "BUILD_SOURCEBRANCHNAME") : null;
   }
 
-  private static Found bitbucket(Map<String, String> env) {
+  private static @Nullable Found bitbucket(Map<String, String> env) {
     return first(env, "Bitbucket Pipelines", "BITBUCKET_BRANCH");
   }
 
-  private static Found travis(Map<String, String> env) {
+  private static @Nullable Found travis(Map<String, String> env) {
     if (!value(env, "TRAVIS_TAG").isEmpty()) {
       return null; // on a tag build TRAVIS_BRANCH holds the tag
     }
     return first(env, "Travis CI", "TRAVIS_PULL_REQUEST_BRANCH", "TRAVIS_BRANCH");
   }
 
-  private static Found codebuild(Map<String, String> env) {
+  private static @Nullable Found codebuild(Map<String, String> env) {
     String ref = value(env, "CODEBUILD_WEBHOOK_HEAD_REF");
     return ref.startsWith("refs/heads/")
         ? new Found(
@@ -105,7 +106,7 @@ public final class CiBranch {
         : null;
   }
 
-  private static Found first(Map<String, String> env, String ci, String... names) {
+  private static @Nullable Found first(Map<String, String> env, String ci, String... names) {
     for (String name : names) {
       String v = value(env, name);
       if (!v.isEmpty()) {

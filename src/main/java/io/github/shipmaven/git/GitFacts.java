@@ -2,6 +2,7 @@ package io.github.shipmaven.git;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the build knows about the commit it ships.
@@ -19,12 +20,12 @@ import java.util.List;
  */
 public record GitFacts(
     String sha,
-    String branch,
+    @Nullable String branch,
     String branchSource,
     boolean dirty,
     List<String> changedPaths,
-    String gitTag,
-    String remoteUrl,
+    @Nullable String gitTag,
+    @Nullable String remoteUrl,
     Instant commitTime) {
 
   /** The 7-character abbreviation of {@link #sha()}. */

@@ -19,6 +19,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@link GitFacts} for a directory inside a git work tree. */
 public final class GitReader {
@@ -82,7 +83,7 @@ public final class GitReader {
     }
   }
 
-  private CiBranch.Found branch(Repository repo) throws IOException {
+  private CiBranch.@Nullable Found branch(Repository repo) throws IOException {
     Ref head = repo.exactRef(Constants.HEAD);
     if (head != null && head.isSymbolic()) {
       return new CiBranch.Found(
@@ -92,7 +93,7 @@ public final class GitReader {
     return CiBranch.detect(env).orElse(null);
   }
 
-  private static String exactTag(Repository repo, ObjectId head) throws IOException {
+  private static @Nullable String exactTag(Repository repo, ObjectId head) throws IOException {
     RefDatabase refs = repo.getRefDatabase();
     TreeSet<String> tags = new TreeSet<>();
     for (Ref ref : refs.getRefsByPrefix(Constants.R_TAGS)) {
@@ -108,7 +109,7 @@ public final class GitReader {
     return tags.isEmpty() ? null : tags.last();
   }
 
-  private static String remoteUrl(Repository repo) {
+  private static @Nullable String remoteUrl(Repository repo) {
     String url = repo.getConfig().getString("remote", "origin", "url");
     if (url == null) {
       url =

@@ -11,6 +11,7 @@ import java.util.List;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.util.RawParseUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * git's index file as the clean check needs it, read as documented in gitformat-index(5) (versions
@@ -24,7 +25,7 @@ import org.eclipse.jgit.util.RawParseUtils;
  * @param writtenSeconds the index file's mtime in whole seconds, taken before reading it, as git
  *     takes it: entries modified in or after that second may have changed unseen
  */
-record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
+record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeconds) {
   private static final int FLAGS = 60; // entry offset of the flags, after the stat data and id
   private static final int NAME_LENGTH = 0xFFF; // in the flags; 0xFFF: at least that long
   private static final int ASSUME_VALID = 0x8000;
@@ -165,7 +166,7 @@ record IndexFile(List<Entry> entries, ObjectId treeId, int writtenSeconds) {
   }
 
   /** The cache tree's root id, from the extensions between the entries and the file's hash. */
-  private static ObjectId rootTree(byte[] b, int p) {
+  private static @Nullable ObjectId rootTree(byte[] b, int p) {
     while (p + 8 <= b.length - Constants.OBJECT_ID_LENGTH) {
       if (b[p] == 'T' && b[p + 1] == 'R' && b[p + 2] == 'E' && b[p + 3] == 'E') {
         // The root node: an empty path, NUL, its entry count ("-1": invalidated), a space, its

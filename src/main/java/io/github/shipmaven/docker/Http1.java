@@ -249,13 +249,14 @@ final class Http1 {
     }
   }
 
-  /** HTTP/1.1 chunked transfer decoding; a connection cut inside the body is an error. */
-  static final class ChunkedInputStream extends InputStream {
-    private final InputStream in;
-    private long remaining;
-    private boolean done;
+  private static final String CUT_SHORT =
+      "the Docker daemon closed the connection before the end of its answer";
 
-    ChunkedInputStream(InputStream in) {
+  /** A response body: read in blocks (single bytes go through them); cut short is an error. */
+  private abstract static class BodyInputStream extends InputStream {
+    final InputStream in;
+
+    BodyInputStream(InputStream in) {
       this.in = in;
     }
 
@@ -263,6 +264,25 @@ final class Http1 {
     public int read() throws IOException {
       byte[] one = new byte[1];
       return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+
+    /** Up to {@code length} bytes of the body, of which {@code remaining} are still to come. */
+    int readSome(byte[] buffer, int offset, int length, long remaining) throws IOException {
+      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n == -1) {
+        throw new EOFException(CUT_SHORT);
+      }
+      return n;
+    }
+  }
+
+  /** HTTP/1.1 chunked transfer decoding. */
+  static final class ChunkedInputStream extends BodyInputStream {
+    private long remaining;
+    private boolean done;
+
+    ChunkedInputStream(InputStream in) {
+      super(in);
     }
 
     @Override
@@ -276,9 +296,7 @@ final class Http1 {
         String hex = (extension >= 0 ? size.substring(0, extension) : size).trim();
         if (!hex.matches("[0-9a-fA-F]{1,15}")) {
           throw new EOFException(
-              hex.isEmpty()
-                  ? "the Docker daemon closed the connection before the end of its answer"
-                  : "a malformed chunk from the Docker daemon: " + hex);
+              hex.isEmpty() ? CUT_SHORT : "a malformed chunk from the Docker daemon: " + hex);
         }
         remaining = Long.parseLong(hex, 16);
         if (remaining == 0) {
@@ -289,11 +307,7 @@ final class Http1 {
           return -1;
         }
       }
-      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
-      if (n == -1) {
-        throw new EOFException(
-            "the Docker daemon closed the connection before the end of its answer");
-      }
+      int n = readSome(buffer, offset, length, remaining);
       remaining -= n;
       if (remaining == 0) {
         readLine(in); // the CRLF after each chunk
@@ -302,20 +316,13 @@ final class Http1 {
     }
   }
 
-  /** A body of known length; a connection cut before its end is an error. */
-  static final class LimitedInputStream extends InputStream {
-    private final InputStream in;
+  /** A body of known length. */
+  static final class LimitedInputStream extends BodyInputStream {
     private long remaining;
 
     LimitedInputStream(InputStream in, long length) {
-      this.in = in;
+      super(in);
       this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -323,11 +330,7 @@ final class Http1 {
       if (remaining <= 0) {
         return -1;
       }
-      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
-      if (n == -1) {
-        throw new EOFException(
-            "the Docker daemon closed the connection before the end of its answer");
-      }
+      int n = readSome(buffer, offset, length, remaining);
       remaining -= n;
       return n;
     }

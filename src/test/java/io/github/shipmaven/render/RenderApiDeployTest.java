@@ -8,7 +8,6 @@ import static io.github.shipmaven.render.RenderAnswers.message;
 import static io.github.shipmaven.render.RenderAnswers.sha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,57 +16,18 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RenderApiDeployTest {
-  static final String API_KEY = "rnd_apiKey456secret";
+class RenderApiDeployTest extends RenderApiTestBase {
   static final String DIGEST = sha('a');
   static final String IMAGE = "docker.io/team/app@" + DIGEST;
-  static final Duration POLL = Duration.ofSeconds(5);
-
-  final MockWebServer server = new MockWebServer();
-  final FakeTime time = new FakeTime();
-  final RenderAnswers.AllLines log = new RenderAnswers.AllLines();
-  final List<String> messages = new ArrayList<>();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-  }
-
-  @AfterEach
-  void noKeyInAnyMessageOrLogLine() {
-    server.close();
-    assertThat(messages).noneMatch(m -> m.contains(API_KEY));
-    assertThat(log.lines).noneMatch(l -> l.contains(API_KEY));
-  }
-
-  RenderClient client() {
-    return new RenderClient(http, server.url("/"), API_KEY, time, time, log);
-  }
-
-  /** The ShipException {@code call} throws; its message is checked for the key after the test. */
-  ShipException failure(ThrowingCallable call) {
-    ShipException e = catchThrowableOfType(ShipException.class, call);
-    assertThat(e).as("a ShipException").isNotNull();
-    messages.add(e.getMessage());
-    return e;
-  }
 
   @Test
   void postsTheImageWithTheKeyAndReturnsTheDeploy() throws Exception {

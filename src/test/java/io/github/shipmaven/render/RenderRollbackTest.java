@@ -7,53 +7,14 @@ import static io.github.shipmaven.render.RenderAnswers.list;
 import static io.github.shipmaven.render.RenderAnswers.message;
 import static io.github.shipmaven.render.RenderAnswers.sha;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.shipmaven.core.ShipException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.OkHttpClient;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RenderRollbackTest {
-  static final String API_KEY = "rnd_rollbackKey789";
-  static final Duration POLL = Duration.ofSeconds(5);
-
-  final MockWebServer server = new MockWebServer();
-  final FakeTime time = new FakeTime();
-  final RenderAnswers.AllLines log = new RenderAnswers.AllLines();
-  final List<String> messages = new ArrayList<>();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-  }
-
-  @AfterEach
-  void noKeyInAnyMessageOrLogLine() {
-    server.close();
-    assertThat(messages).noneMatch(m -> m.contains(API_KEY));
-    assertThat(log.lines).noneMatch(l -> l.contains(API_KEY));
-  }
-
-  RenderClient client() {
-    return new RenderClient(http, server.url("/"), API_KEY, time, time, log);
-  }
-
-  ShipException failure(ThrowingCallable call) {
-    ShipException e = catchThrowableOfType(ShipException.class, call);
-    assertThat(e).as("a ShipException").isNotNull();
-    messages.add(e.getMessage());
-    return e;
-  }
+class RenderRollbackTest extends RenderApiTestBase {
 
   static MockResponse created(String id, String sha) {
     return json(201, deploy(id, "created", sha, "2026-11-24T12:00:00Z"));

@@ -2,7 +2,8 @@
 # The plugin's git step on a generated repository of 100,000 tracked files, in one run, against
 #   - native git: `git rev-parse HEAD && git status --porcelain --untracked-files=no`,
 #   - git-commit-id-maven-plugin (JGit mode, from Maven Central), through Maven, as ship:info is.
-# Prints medians and ratios. Usage: bench/git-step.sh [RUNS] [FILES]
+# The in-process steady state alternates with native git in one loop (30 calls each; the ratio is
+# of the medians of the last 15). Prints medians and ratios. Usage: bench/git-step.sh [RUNS] [FILES]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -36,7 +37,7 @@ native_ms=$(echo "${n[*]}" | median)
 ship_ms=$(echo "${s[*]}" | median)
 gcid_ms=$(echo "${g[*]}" | median)
 base_ms=$(echo "${b[*]}" | median)
-inproc=$(java -cp "target/classes:target/test-classes:$cp" io.github.shipmaven.bench.GitStepBench "$repo" 20 2>/dev/null)
+inproc=$(java -cp "target/classes:target/test-classes:$cp" io.github.shipmaven.bench.GitStepBench "$repo" 30 --native 2>/dev/null)
 
 echo "repository: $files tracked files, $runs runs each, medians"
 echo "native git (rev-parse + status --untracked-files=no): ${native_ms} ms"
@@ -47,5 +48,3 @@ echo "mvn git-commit-id:revision (JGit):                 ${gcid_ms} ms ($((gcid_
 awk -v s="$((ship_ms - base_ms))" -v g="$((gcid_ms - base_ms))" -v n="$native_ms" 'BEGIN {
   printf "ratio ship over Maven / native git:             %.2fx\n", s / n;
   printf "ratio git-commit-id over Maven / ship over Maven: %.2fx\n", g / s }'
-warm=$(echo "$inproc" | sed -n 's/.*warm median \([0-9]*\) ms.*/\1/p')
-awk -v w="$warm" -v n="$native_ms" 'BEGIN { printf "ratio ship git step warm (in-process) / native git: %.2fx\n", w / n }'

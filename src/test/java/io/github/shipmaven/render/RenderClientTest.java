@@ -1,5 +1,6 @@
 package io.github.shipmaven.render;
 
+import static io.github.shipmaven.render.RenderAnswers.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,14 +49,6 @@ class RenderClientTest {
 
   RenderClient client() {
     return new RenderClient(http, server.url("/"), API_KEY, time, time, log);
-  }
-
-  static MockResponse json(int code, String body) {
-    return new MockResponse.Builder()
-        .code(code)
-        .setHeader("Content-Type", "application/json")
-        .body(body)
-        .build();
   }
 
   static MockResponse deploy(String status) {

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * git's index file as the clean check needs it, read as documented in gitformat-index(5) (versions
  * 2, 3 and 4): every entry with all the stat data git records, which JGit's {@code DirCacheEntry}
- * keeps but exposes only in part (mtime, size, ctime to the millisecond; not inode, uid or gid),
- * and the cache tree's root id. JGit reads the index only when something has to be compared
+ * keeps but exposes only in part (mtime, size, ctime to the millisecond; not device, inode, uid or
+ * gid), and the cache tree's root id. JGit reads the index only when something has to be compared
  * further.
  *
  * @param entries the entries in index order
@@ -34,9 +34,8 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
   private static final int INTENT_TO_ADD = 0x2000; // in the extended flags
 
   /**
-   * The stat data of a file as git's index records it: 32 bits each, seconds and sizes truncated as
-   * git truncates them. Device numbers are left out: git compares them only when built with
-   * USE_STDEV, which neither its Makefile nor its meson build sets by default.
+   * The stat data of a file as git's index records it: 32 bits each, seconds, device numbers and
+   * sizes truncated as git truncates them.
    */
   record StatData(
       int ctimeSeconds,

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -105,12 +106,17 @@ public final class BuildContext {
 
   /** The context as a stream for the daemon; logs its size once written. */
   public Streaming stream(ShipLog log) {
-    return stream(log, () -> {});
+    return stream(log, () -> null);
   }
 
-  /** As {@link #stream(ShipLog)}, running {@code onSending} once, as the first bytes go out. */
-  public Streaming stream(ShipLog log, Runnable onSending) {
-    return new Streaming(log, onSending);
+  /**
+   * As {@link #stream(ShipLog)}, starting {@code headStart} on a daemon thread of its own as the
+   * first bytes go out: class loading the answer's reader will need happens while the upload waits
+   * on the daemon (the files go by sendfile, the CPU is free), not when the answer is waiting to be
+   * read. Its result and any failure are ignored: it is only ever a head start.
+   */
+  public Streaming stream(ShipLog log, Callable<?> headStart) {
+    return new Streaming(log, headStart);
   }
 
   /**
@@ -120,15 +126,30 @@ public final class BuildContext {
    */
   public final class Streaming extends InputStream {
     private final ShipLog log;
-    private final Runnable onSending;
+    private final Callable<?> headStart;
     private InputStream piped;
     private Thread writer;
     private volatile Summary summary;
     private volatile Exception failure;
 
-    private Streaming(ShipLog log, Runnable onSending) {
+    private Streaming(ShipLog log, Callable<?> headStart) {
       this.log = log;
-      this.onSending = onSending;
+      this.headStart = headStart;
+    }
+
+    private void startHeadStart() {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  headStart.call();
+                } catch (Exception ignored) {
+                  // only ever a head start
+                }
+              },
+              "ship-warm-up");
+      thread.setDaemon(true);
+      thread.start();
     }
 
     @Override
@@ -136,7 +157,7 @@ public final class BuildContext {
       if (piped != null) {
         return super.transferTo(out);
       }
-      onSending.run();
+      startHeadStart();
       summary = write(out);
       BuildContext.log(summary, log);
       return summary.bytes();
@@ -161,7 +182,7 @@ public final class BuildContext {
 
     private synchronized InputStream pipe() throws IOException {
       if (piped == null) {
-        onSending.run();
+        startHeadStart();
         PipedInputStream in = new PipedInputStream(PIPE_BYTES);
         PipedOutputStream out = new PipedOutputStream(in);
         writer =

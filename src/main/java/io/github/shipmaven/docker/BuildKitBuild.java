@@ -340,24 +340,13 @@ final class BuildKitBuild {
   }
 
   /**
-   * The stream reader and the trace decoder load their classes on first use: let that happen while
-   * the context upload waits on the daemon, not when the first update is waiting to be read.
+   * The stream reader and the trace decoder load their classes on first use: a head start while the
+   * upload goes out, not when the first update is waiting to be read.
    */
-  private static void warmUpStreamReading() {
-    Thread warmUp =
-        new Thread(
-            () -> {
-              try (JsonParser parser =
-                  StreamJson.FACTORY.createParser(
-                      "{\"id\":\"" + TRACE + "\",\"aux\":\"CgIKAA==\"}")) {
-                Line line = Line.next(parser);
-                BuildKitTrace.decode(Base64.getDecoder().decode(line.aux()));
-              } catch (IOException | RuntimeException ignored) {
-                // only ever a head start
-              }
-            },
-            "ship-json-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
+  private static BuildKitTrace warmUpStreamReading() throws IOException {
+    try (JsonParser parser =
+        StreamJson.FACTORY.createParser("{\"id\":\"" + TRACE + "\",\"aux\":\"CgIKAA==\"}")) {
+      return BuildKitTrace.decode(Base64.getDecoder().decode(Line.next(parser).aux()));
+    }
   }
 }

@@ -206,25 +206,13 @@ public final class ImageBuilder {
   }
 
   /**
-   * Jackson builds its bean deserializers on first use, ~60 ms in a fresh JVM: let that happen
-   * while the context upload waits on the daemon (the files go by sendfile, the CPU is free), not
-   * after it, when the daemon's answer is waiting to be read, nor before it, when both cores are
-   * still busy preparing the request.
+   * Jackson builds its bean deserializers on first use, ~60 ms in a fresh JVM: a head start while
+   * the upload goes out, not after it, nor before it, when both cores are still busy preparing the
+   * request.
    */
-  private static void warmUpResponseParsing() {
-    Thread warmUp =
-        new Thread(
-            () -> {
-              try {
-                DockerClientConfig.getDefaultObjectMapper()
-                    .readValue("{\"stream\":\"\",\"aux\":{}}", BuildResponseItem.class);
-              } catch (IOException | RuntimeException ignored) {
-                // only ever a head start
-              }
-            },
-            "ship-json-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
+  private static BuildResponseItem warmUpResponseParsing() throws IOException {
+    return DockerClientConfig.getDefaultObjectMapper()
+        .readValue("{\"stream\":\"\",\"aux\":{}}", BuildResponseItem.class);
   }
 
   /** Streams build output to the log and remembers the first error. */

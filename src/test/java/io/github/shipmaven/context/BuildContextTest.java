@@ -18,6 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,18 +183,45 @@ class BuildContextTest {
   }
 
   @Test
-  void runsTheOnSendingTaskOnceAsTheFirstBytesGoOut() throws IOException {
+  void startsTheHeadStartOnceAsTheFirstBytesGoOutOnAThreadOfItsOwn() throws Exception {
     BuildContext build = BuildContext.of(context, context.resolve("Dockerfile"));
-    int[] runs = {0};
-    BuildContext.Streaming direct = build.stream(new RecordingLog(), () -> runs[0]++);
-    assertThat(runs[0]).isZero();
+    Semaphore runs = new Semaphore(0);
+    List<String> threads = new CopyOnWriteArrayList<>();
+    Callable<Object> headStart =
+        () -> {
+          threads.add(Thread.currentThread().getName());
+          runs.release();
+          return null;
+        };
+    BuildContext.Streaming direct = build.stream(new RecordingLog(), headStart);
+    assertThat(runs.tryAcquire(200, TimeUnit.MILLISECONDS)).as("not before sending").isFalse();
     direct.transferTo(OutputStream.nullOutputStream());
-    assertThat(runs[0]).isEqualTo(1);
-    try (BuildContext.Streaming piped = build.stream(new RecordingLog(), () -> runs[0]++)) {
+    assertThat(runs.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    try (BuildContext.Streaming piped = build.stream(new RecordingLog(), headStart)) {
       piped.read();
       piped.readAllBytes();
     }
-    assertThat(runs[0]).isEqualTo(2);
+    assertThat(runs.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(runs.tryAcquire(200, TimeUnit.MILLISECONDS)).as("once per upload").isFalse();
+    assertThat(threads).containsExactly("ship-warm-up", "ship-warm-up");
+  }
+
+  @Test
+  void aFailingHeadStartLeavesTheUploadAlone() throws Exception {
+    RecordingLog log = new RecordingLog();
+    CountDownLatch failed = new CountDownLatch(1);
+    BuildContext.Streaming upload =
+        BuildContext.of(context, context.resolve("Dockerfile")).stream(
+            log,
+            () -> {
+              failed.countDown();
+              throw new IOException("no head start");
+            });
+    long bytes = upload.transferTo(OutputStream.nullOutputStream());
+    assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(bytes).isPositive();
+    assertThat(upload.summary().bytes()).isEqualTo(bytes);
+    assertThat(log.lines).singleElement().asString().startsWith("Build context: ");
   }
 
   @Test

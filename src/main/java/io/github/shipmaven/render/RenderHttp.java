@@ -5,18 +5,15 @@ import static io.github.shipmaven.render.RenderHttp.Json.JSON;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.HttpUrl;
@@ -85,7 +82,7 @@ final class RenderHttp {
   private final String apiKey;
   private final Sleeper sleeper;
   private final ShipLog log;
-  private final Set<String> secrets = new LinkedHashSet<>();
+  private final Secrets secrets = new Secrets();
 
   RenderHttp(OkHttpClient http, HttpUrl apiUrl, String apiKey, Sleeper sleeper, ShipLog log) {
     // A transparently retried POST could deploy twice: retries are decided here, not by okhttp,
@@ -108,10 +105,7 @@ final class RenderHttp {
 
   /** A key to mask in every message: the API key is registered already, hook keys when used. */
   void addSecret(String secret) {
-    if (secret != null && !secret.isBlank()) {
-      secrets.add(secret);
-      secrets.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
-    }
+    secrets.add(secret);
   }
 
   /** {@code /v1/services/{serviceId}} of the API. */
@@ -304,11 +298,7 @@ final class RenderHttp {
 
   /** {@code text} with the API key and hook keys masked. */
   String redact(String text) {
-    String result = text == null ? "" : text;
-    for (String secret : secrets) {
-      result = result.replace(secret, "****");
-    }
-    return result;
+    return text == null ? "" : secrets.redact(text);
   }
 
   /**

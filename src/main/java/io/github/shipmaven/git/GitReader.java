@@ -1,16 +1,17 @@
 package io.github.shipmaven.git;
 
+import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -26,12 +27,22 @@ public final class GitReader {
   private static final int CHANGED_PATHS_SHOWN = 5;
 
   private final Map<String, String> env;
+  private final Secrets secrets;
 
   /**
    * @param env the process environment, where CI systems name the branch of a detached HEAD
    */
   public GitReader(Map<String, String> env) {
+    this(env, new Secrets());
+  }
+
+  /**
+   * @param secrets where the credentials found in remote URLs are registered, so that no message
+   *     quoting a raw URL (a JGit error, say) shows them
+   */
+  public GitReader(Map<String, String> env, Secrets secrets) {
     this.env = env;
+    this.secrets = secrets;
   }
 
   public GitFacts read(Path directory) {
@@ -58,6 +69,7 @@ public final class GitReader {
     }
     try (Repository repo = builder.setMustExist(true).build();
         RevWalk walk = new RevWalk(repo)) {
+      String remote = remoteUrl(repo); // first: its credentials are then masked in any error
       ObjectId head = repo.resolve(Constants.HEAD);
       if (head == null) {
         throw ShipException.config(
@@ -75,7 +87,7 @@ public final class GitReader {
           !changed.isEmpty(),
           changed.stream().limit(CHANGED_PATHS_SHOWN).toList(),
           exactTag(repo, head),
-          remoteUrl(repo),
+          remote,
           commit.getCommitterIdent().getWhenAsInstant());
     } catch (IOException | GitAPIException e) {
       throw ShipException.failed(
@@ -93,9 +105,13 @@ public final class GitReader {
     return CiBranch.detect(env).orElse(null);
   }
 
-  private static @Nullable String exactTag(Repository repo, ObjectId head) throws IOException {
+  /**
+   * The exact tag at HEAD; of several, the highest version, the last that {@code git tag
+   * --sort=v:refname --points-at HEAD} lists ({@code v1.10.0} over {@code v1.9.0}).
+   */
+  static @Nullable String exactTag(Repository repo, ObjectId head) throws IOException {
     RefDatabase refs = repo.getRefDatabase();
-    TreeSet<String> tags = new TreeSet<>();
+    List<String> tags = new ArrayList<>();
     for (Ref ref : refs.getRefsByPrefix(Constants.R_TAGS)) {
       // A clone's packed-refs carry each tag's peeled commit: thousands of annotated tags are then
       // compared without reading one tag object. Loose tags are peeled by reading theirs.
@@ -103,36 +119,43 @@ public final class GitReader {
       ObjectId target =
           peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
       if (head.equals(target)) {
-        tags.add(Repository.shortenRefName(ref.getName()));
+        tags.add(ref.getName());
       }
     }
-    return tags.isEmpty() ? null : tags.last();
+    if (tags.isEmpty()) {
+      return null;
+    }
+    // git reads versionsort.suffix, else the older versionsort.prereleaseSuffix.
+    Config config = repo.getConfig();
+    String[] suffixes = config.getStringList("versionsort", null, "suffix");
+    if (suffixes.length == 0) {
+      suffixes = config.getStringList("versionsort", null, "prereleaseSuffix");
+    }
+    // Full names, as git compares them: a suffix is looked for from the same offsets.
+    String highest = Collections.max(tags, new VersionOrder(List.of(suffixes)));
+    return Repository.shortenRefName(highest);
   }
 
-  private static @Nullable String remoteUrl(Repository repo) {
-    String url = repo.getConfig().getString("remote", "origin", "url");
+  /** The origin's URL (else the first remote's), without credentials: see {@link RemoteUrls}. */
+  private @Nullable String remoteUrl(Repository repo) {
+    Config config = repo.getConfig();
+    // Every remote's credentials are masked, not only the one shown: any may reach a message.
+    for (String remote : config.getSubsections("remote")) {
+      for (String key : List.of("url", "pushurl")) {
+        for (String url : config.getStringList("remote", remote, key)) {
+          RemoteUrls.credentials(url).forEach(secrets::add);
+        }
+      }
+    }
+    String url = config.getString("remote", "origin", "url");
     if (url == null) {
       url =
-          repo.getConfig().getSubsections("remote").stream()
-              .map(name -> repo.getConfig().getString("remote", name, "url"))
+          config.getSubsections("remote").stream()
+              .map(name -> config.getString("remote", name, "url"))
               .filter(Objects::nonNull)
               .findFirst()
               .orElse(null);
     }
-    return url == null ? null : withoutCredentials(url);
-  }
-
-  /** {@code https://user:token@host/x} becomes {@code https://host/x}; scp-like URLs stay. */
-  static String withoutCredentials(String url) {
-    try {
-      URI uri = new URI(url);
-      if (uri.getRawUserInfo() == null || uri.getHost() == null) {
-        return url;
-      }
-      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
-          .toString();
-    } catch (URISyntaxException e) {
-      return url.contains("://") ? url.replaceFirst("://[^/@]*@", "://") : url;
-    }
+    return RemoteUrls.withoutCredentials(url);
   }
 }

@@ -2,6 +2,7 @@ package io.github.shipmaven.image;
 
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.git.GitFacts;
+import io.github.shipmaven.git.RemoteUrls;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -21,7 +22,8 @@ public final class OciLabels {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("org.opencontainers.image.revision", git.sha());
     if (git.remoteUrl() != null) {
-      labels.put("org.opencontainers.image.source", git.remoteUrl());
+      // Cleaned once more here: the label is pushed with the image, whoever made the facts.
+      labels.put("org.opencontainers.image.source", RemoteUrls.withoutCredentials(git.remoteUrl()));
     }
     labels.put("org.opencontainers.image.version", version);
     labels.put("org.opencontainers.image.created", created.toString());

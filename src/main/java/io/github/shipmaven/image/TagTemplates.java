@@ -58,7 +58,7 @@ public final class TagTemplates {
               }
               yield sanitizeBranch(git.branch());
             }
-            case "gitTag" -> git.gitTag();
+            case "gitTag" -> git.gitTag() == null ? null : sanitize(git.gitTag(), "tag");
             default ->
                 throw ShipException.config(
                     "<tags> template '"
@@ -88,10 +88,21 @@ public final class TagTemplates {
 
   /** A branch name made valid as a tag: {@code feature/x} becomes {@code feature-x}. */
   public static String sanitizeBranch(String branch) {
-    String s = branch.replaceAll("[^A-Za-z0-9_.-]", "-").replaceFirst("^[.-]+", "");
+    return sanitize(branch, "branch");
+  }
+
+  /**
+   * A git name made valid as a tag: every character a tag cannot hold becomes {@code -} ({@code
+   * release/1.0} → {@code release-1.0}, {@code app@1.2.3} → {@code app-1.2.3}, {@code v1.0+build} →
+   * {@code v1.0-build}), leading {@code .} and {@code -} go, at most 128 characters stay.
+   *
+   * @param empty the tag when nothing is left
+   */
+  static String sanitize(String name, String empty) {
+    String s = name.replaceAll("[^A-Za-z0-9_.-]", "-").replaceFirst("^[.-]+", "");
     if (s.length() > MAX_TAG_LENGTH) {
       s = s.substring(0, MAX_TAG_LENGTH);
     }
-    return s.isEmpty() ? "branch" : s;
+    return s.isEmpty() ? empty : s;
   }
 }

@@ -84,7 +84,7 @@ public final class ShipPlanner {
       RenderClient.checkDeployId(
           settings.rollback().deployId(), element("deployId", ShipProperties.RENDER_DEPLOY_ID));
     }
-    GitFacts git = new GitReader(settings.env()).read(settings.project().basedir());
+    GitFacts git = new GitReader(settings.env(), secrets).read(settings.project().basedir());
     List<String> tags = TagTemplates.render(templates, git, settings.project().version(), log);
     boolean onBranch = branches.allows(git.branch());
     boolean pushes = settings.runs(Goal.PUSH) && onBranch;

@@ -216,6 +216,10 @@ public final class ShipSteps {
             + " (from "
             + git.branchSource()
             + ")");
+    log.info(
+        "Source:     "
+            + (git.remoteUrl() == null ? "no git remote" : git.remoteUrl())
+            + " (the org.opencontainers.image.source label; credentials never shown)");
     log.info("Tags:       " + String.join(", ", plan.references()));
     String branchRule = plan.onBranch() ? "run on this branch" : "are skipped on this branch";
     log.info("Branches:   " + plan.branches().describe() + ": push and deploy " + branchRule);

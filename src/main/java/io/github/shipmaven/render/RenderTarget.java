@@ -30,11 +30,19 @@ public record RenderTarget(
   /** The API root as given, if it is https (or plain http on loopback); else a one-line error. */
   public static String checkApiUrl(String raw) {
     HttpUrl url = HttpUrl.parse(raw == null ? "" : raw.trim());
+    if (url != null && (!url.username().isEmpty() || !url.password().isEmpty())) {
+      // Never echoed: what sits before the '@' is a secret, and the key has its own variable.
+      throw ShipException.config(
+          "<renderApiUrl> (ship.render.apiUrl) holds a user name or password (value not shown):"
+              + " remove everything before the '@'; the API key comes from "
+              + RenderHttp.KEY_SOURCES
+              + ".");
+    }
     if (url == null || !(url.isHttps() || Hosts.isLoopback(url.host()))) {
       throw ShipException.config(
-          "<renderApiUrl> (ship.render.apiUrl) '"
-              + raw
-              + "' must be an https URL (plain http only for loopback hosts).");
+          "<renderApiUrl> (ship.render.apiUrl) "
+              + (raw != null && raw.contains("@") ? "(value not shown)" : "'" + raw + "'")
+              + " must be an https URL (plain http only for loopback hosts).");
     }
     return url.toString();
   }

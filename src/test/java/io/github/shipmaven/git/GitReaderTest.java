@@ -3,12 +3,14 @@ package io.github.shipmaven.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,8 +131,25 @@ class GitReaderTest {
       assertThat(new GitReader(Map.of()).read(dir).remoteUrl())
           .isEqualTo("https://github.com/team/app.git");
     }
-    assertThat(GitReader.withoutCredentials("git@github.com:team/app.git"))
-        .isEqualTo("git@github.com:team/app.git");
+  }
+
+  @Test
+  void stripsCredentialsOfAHostJavaCannotParse() throws Exception {
+    Secrets secrets = new Secrets();
+    try (Git git = repoWithOneCommit()) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setString(
+          "remote",
+          "origin",
+          "url",
+          "https://ci_user:Canary-tok-1@git_server.internal/team/app.git");
+      config.setString("remote", "mirror", "pushurl", "https://Canary-tok-2@backup_host/app.git");
+      config.save();
+      assertThat(new GitReader(Map.of(), secrets).read(dir).remoteUrl())
+          .isEqualTo("https://git_server.internal/team/app.git");
+    }
+    // Every remote's credentials are masked in whatever message might quote a raw URL.
+    assertThat(secrets.redact("a Canary-tok-1 b Canary-tok-2")).isEqualTo("a **** b ****");
   }
 
   @Test

@@ -121,4 +121,34 @@ class TagTemplatesTest {
     assertThat(TagTemplates.sanitizeBranch("ü/x")).isEqualTo("x");
     assertThat(TagTemplates.sanitizeBranch("ü")).isEqualTo("branch");
   }
+
+  @Test
+  void sanitisesGitTagsAsBranchesAreSanitised() {
+    for (String[] tagAndExpected :
+        new String[][] {
+          {"release/1.0", "release-1.0"},
+          {"app@1.2.3", "app-1.2.3"},
+          {"v1.0+build", "v1.0-build"},
+          {"v1.0.0", "v1.0.0"},
+          {".v1", "v1"},
+          {"ü", "tag"}
+        }) {
+      assertThat(
+              TagTemplates.render(
+                  List.of("{gitTag}", "{version}-{gitTag}"),
+                  facts("main", false, tagAndExpected[0]),
+                  "1",
+                  ShipLog.NONE))
+          .containsExactly(tagAndExpected[1], "1-" + tagAndExpected[1]);
+    }
+    assertThat(
+            TagTemplates.render(
+                List.of("{gitTag}"),
+                facts("main", false, "r/" + "a".repeat(200)),
+                "1",
+                ShipLog.NONE))
+        .singleElement()
+        .asString()
+        .hasSize(128);
+  }
 }

@@ -9,6 +9,7 @@ import io.github.shipmaven.plan.Goal;
 import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,6 +129,19 @@ class GoalsTest {
         .doesNotContain(API_KEY)
         .doesNotContain("registryPasswordCanary99");
     assertThat(repo.resolve("target")).doesNotExist();
+  }
+
+  @Test
+  @InjectMojo(goal = "info", pom = POM)
+  void infoShowsTheSourceWithoutTheRemotesCredentials(InfoMojo mojo) throws Exception {
+    Files.writeString(
+        repo.resolve(".git/config"),
+        "[remote \"origin\"]\n\turl = https://ci_user:GitTokenCanary42@git_server.internal/a.git\n",
+        StandardOpenOption.APPEND);
+    prepare(mojo).execute();
+    assertThat(output())
+        .contains("Source:     https://git_server.internal/a.git")
+        .doesNotContain("GitTokenCanary42");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.github.shipmaven.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.shipmaven.core.ShipException;
 import java.time.Duration;
 import okhttp3.ConnectionSpec;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,19 @@ class RenderTargetTest {
   void plainHttpOnLoopbackCallsNoHttps() {
     assertThat(target(LOOPBACK_HOOK, "http://127.0.0.1:18090", true).callsHttps()).isFalse();
     assertThat(target(null, "http://localhost:18090", true).callsHttps()).isFalse();
+  }
+
+  @Test
+  void anApiUrlWithALoginIsRefusedWithoutShowingIt() {
+    for (String url :
+        new String[] {"https://user:Canary-1@api.render.com", "https://Canary-1@stand_in:8443/x"}) {
+      assertThatThrownBy(() -> RenderTarget.checkApiUrl(url))
+          .isInstanceOf(ShipException.class)
+          .hasMessageContaining("<renderApiUrl> (ship.render.apiUrl) holds a user name or password")
+          .hasMessageNotContaining("Canary");
+    }
+    assertThat(RenderTarget.checkApiUrl("https://api.render.com"))
+        .isEqualTo("https://api.render.com/");
   }
 
   @Test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold cost of decoding BuildKit's progress (moby.buildkit.trace, protobuf StatusResponse): the
-# plugin's hand-written reader (docker/BuildKitTrace) against protoc's generated classes on
+# plugin's hand-written reader (buildkit/BuildKitTrace) against protoc's generated classes on
 # protobuf-java (the test-scope ones that check it), each in a fresh JVM, alternating. Every
 # BuildKit build pays this once. Usage: bench/trace-decode.sh [RUNS]   (default 15)
 set -euo pipefail
@@ -10,7 +10,7 @@ cd "$root"
 ./mvnw -q -B -o test-compile -Dspotless.check.skip=true
 cp="target/classes:target/test-classes:$(./mvnw -q -B -o dependency:build-classpath \
   -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
-decode() { java -Xshare:auto -cp "$cp" io.github.shipmaven.docker.TraceDecodeBench "$1"; }
+decode() { java -Xshare:auto -cp "$cp" io.github.shipmaven.buildkit.TraceDecodeBench "$1"; }
 decode hand >/dev/null; decode protoc >/dev/null # warm the file cache
 out=$(for _ in $(seq 1 "$runs"); do decode hand; decode protoc; done)
 python3 - "$runs" <<PY

@@ -17,7 +17,8 @@ import com.tngtech.archunit.lang.ArchRule;
  *
  * <pre>
  * maven    → plan, docker, registry, git, core   (Mojos: wire settings.xml, start the daemon early)
- * plan     → docker, render, registry, context, image, git, core
+ * plan     → buildkit, docker, render, registry, context, image, git, core
+ * buildkit → docker, context, registry, image, core   (the session; docker never uses it)
  * docker   → context, registry, image, core
  * context  → image, core
  * registry → image, core                         (Docker Hub naming of ImageReference)
@@ -28,7 +29,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * </pre>
  *
  * Libraries stay behind one package each: Maven in {@code maven}, JGit in {@code git}, docker-java
- * in {@code docker}, okhttp in {@code render}. {@code ship_maven_plugin} holds the HelpMojo that
+ * in {@code docker}, okhttp in {@code render} (its client) and {@code buildkit} (its HTTP/2, which
+ * serves the BuildKit session). {@code ship_maven_plugin} holds the HelpMojo that
  * maven-plugin-plugin generates; it uses Maven and nothing of the project.
  */
 @AnalyzeClasses(
@@ -41,6 +43,7 @@ class ArchitectureTest {
   private static final String HELP = "io.github.shipmaven.ship_maven_plugin..";
   private static final String PLAN = "io.github.shipmaven.plan..";
   private static final String DOCKER = "io.github.shipmaven.docker..";
+  private static final String BUILDKIT = "io.github.shipmaven.buildkit..";
   private static final String CONTEXT = "io.github.shipmaven.context..";
   private static final String REGISTRY = "io.github.shipmaven.registry..";
   private static final String RENDER = "io.github.shipmaven.render..";
@@ -68,10 +71,10 @@ class ArchitectureTest {
           .resideInAPackage("org.eclipse.jgit..");
 
   @ArchTest
-  static final ArchRule okhttpOnlyInRender =
+  static final ArchRule okhttpOnlyInRenderAndBuildKit =
       noClasses()
           .that()
-          .resideOutsideOfPackage(RENDER)
+          .resideOutsideOfPackages(RENDER, BUILDKIT)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("okhttp3..", "okio..", "kotlin..");
@@ -128,6 +131,8 @@ class ArchitectureTest {
           .definedBy(HELP)
           .layer("plan")
           .definedBy(PLAN)
+          .layer("buildkit")
+          .definedBy(BUILDKIT)
           .layer("docker")
           .definedBy(DOCKER)
           .layer("context")
@@ -147,7 +152,10 @@ class ArchitectureTest {
           .whereLayer("help")
           .mayNotAccessAnyLayer()
           .whereLayer("plan")
-          .mayOnlyAccessLayers("docker", "render", "registry", "context", "image", "git", "core")
+          .mayOnlyAccessLayers(
+              "buildkit", "docker", "render", "registry", "context", "image", "git", "core")
+          .whereLayer("buildkit")
+          .mayOnlyAccessLayers("docker", "context", "registry", "image", "core")
           .whereLayer("docker")
           .mayOnlyAccessLayers("context", "registry", "image", "core")
           .whereLayer("context")

@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
@@ -65,12 +65,11 @@ final class DaemonConnection implements AutoCloseable {
       throws IOException {
     if ("unix".equals(host.getScheme())) {
       SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(host.getPath()));
+      // Not Channels.newInputStream/newOutputStream: both lock the channel's blocking lock, so a
+      // read waiting for the daemon would block every write (a BuildKit session reads and writes
+      // at once).
       return new DaemonConnection(
-          channel,
-          channel,
-          Channels.newInputStream(channel),
-          Channels.newOutputStream(channel),
-          idleTimeout);
+          channel, channel, new ChannelIn(channel), new ChannelOut(channel), idleTimeout);
     }
     Socket socket = new Socket();
     String name = DockerHost.hostName(host);
@@ -190,6 +189,55 @@ final class DaemonConnection implements AutoCloseable {
         out.flush();
       } catch (IOException e) {
         throw translated(e);
+      }
+    }
+  }
+
+  /** Reads a socket channel directly. */
+  private static final class ChannelIn extends InputStream {
+    private final SocketChannel channel;
+
+    ChannelIn(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      int n;
+      do {
+        n = channel.read(ByteBuffer.wrap(buffer, offset, length));
+      } while (n == 0);
+      return n;
+    }
+  }
+
+  /** Writes a socket channel directly. */
+  private static final class ChannelOut extends OutputStream {
+    private final SocketChannel channel;
+
+    ChannelOut(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
       }
     }
   }

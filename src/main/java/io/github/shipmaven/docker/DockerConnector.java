@@ -278,7 +278,8 @@ public final class DockerConnector {
     }
   }
 
-  static String rootMessage(Throwable e) {
+  /** The innermost cause's message, in the words a user can act on. */
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

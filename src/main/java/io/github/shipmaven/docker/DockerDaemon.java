@@ -53,6 +53,66 @@ public final class DockerDaemon implements AutoCloseable {
     return transport;
   }
 
+  /**
+   * Opens a connection upgraded from HTTP/1.1 by {@code POST path} to {@code protocol} (BuildKit's
+   * session: {@code /session}, {@code h2c}).
+   *
+   * @throws IOException if the daemon cannot be reached or does not switch protocols
+   */
+  public UpgradedConnection upgrade(String path, String protocol, Map<String, List<String>> headers)
+      throws IOException {
+    if (!(transport instanceof DockerSocketClient socketClient)) {
+      throw new IOException("this daemon's transport cannot upgrade a connection");
+    }
+    return socketClient.upgrade(path, protocol, headers);
+  }
+
+  /**
+   * Sends {@code POST path} through the plugin's own transport (no docker-java model): with {@code
+   * body} streamed in chunks, or with {@code Content-Length: 0} when it is null. The answer's body
+   * is read by the caller; closing the answer closes the connection.
+   *
+   * @throws java.io.UncheckedIOException if the request could not be sent
+   */
+  public Answer post(String path, Map<String, String> headers, @Nullable InputStream body) {
+    Request.Builder request = Request.builder().method(Request.Method.POST).path(path);
+    headers.forEach(request::putHeader);
+    if (body == null) {
+      request.bodyBytes(new byte[0]);
+    } else {
+      request.body(body);
+    }
+    DockerHttpClient.Response response = transport.execute(request.build());
+    return new Answer(response);
+  }
+
+  /** Whether a failure is the daemon connection's idle bound firing (nothing moved for long). */
+  public static boolean isIdleTimeout(Throwable failure) {
+    return failure instanceof DaemonConnection.IdleTimeoutException;
+  }
+
+  /** The daemon's answer to {@link #post}. */
+  public static final class Answer implements AutoCloseable {
+    private final DockerHttpClient.Response response;
+
+    Answer(DockerHttpClient.Response response) {
+      this.response = response;
+    }
+
+    public int status() {
+      return response.getStatusCode();
+    }
+
+    public InputStream body() {
+      return response.getBody();
+    }
+
+    @Override
+    public void close() {
+      response.close();
+    }
+  }
+
   /** Where it was found: {@code unix:///var/run/docker.sock (default socket)}. */
   public String where() {
     return where;

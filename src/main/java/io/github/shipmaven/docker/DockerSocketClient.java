@@ -124,6 +124,15 @@ final class DockerSocketClient implements DockerHttpClient {
     }
   }
 
+  /**
+   * A connection upgraded from HTTP/1.1 to {@code protocol} by {@code POST path} (see {@link
+   * UpgradedConnection}); without an idle bound, which the protocol on it sets for itself.
+   */
+  UpgradedConnection upgrade(String path, String protocol, Map<String, List<String>> headers)
+      throws IOException {
+    return UpgradedConnection.open(DaemonConnection.open(host, tls, null), path, protocol, headers);
+  }
+
   @Override
   public void close() {
     // nothing pooled: each response closes its own connection

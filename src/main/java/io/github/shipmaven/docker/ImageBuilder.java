@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds and tags an image from a Dockerfile and a context directory, streaming the output, with
- * the classic builder (through docker-java) or BuildKit (see {@link BuildKitBuild}).
+ * the classic builder (through docker-java) or BuildKit (through a {@link BuildKitRunner}: the
+ * {@code buildkit} package's session).
  */
 public final class ImageBuilder {
   /** The network modes both builders take; BuildKit takes no others. */
@@ -55,10 +56,20 @@ public final class ImageBuilder {
 
   private final DockerDaemon daemon;
   private final ShipLog log;
+  private final BuildKitRunner buildKit;
 
+  /** A builder for the classic builder only. */
   public ImageBuilder(DockerDaemon daemon, ShipLog log) {
+    this(daemon, log, BuildKitRunner.NONE);
+  }
+
+  /**
+   * @param buildKit runs BuildKit builds
+   */
+  public ImageBuilder(DockerDaemon daemon, ShipLog log, BuildKitRunner buildKit) {
     this.daemon = daemon;
     this.log = log;
+    this.buildKit = buildKit;
   }
 
   /** Checks the inputs that need no daemon, so bad ones fail before any work. */
@@ -148,8 +159,7 @@ public final class ImageBuilder {
     boolean pullHere = request.pull() && behindLogin;
     new BaseImagePuller(daemon::client, log)
         .pull(baseImages, request.pullLogins(), pullHere, request.platform());
-    return BuildKitBuild.run(
-        daemon.transport(), request, context, request.pull() && !pullHere, log);
+    return buildKit.build(daemon, request, context, request.pull() && !pullHere);
   }
 
   private String buildClassic(Request request, BuildContext context) {

@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  * JSON through Jackson's streaming API only: the build path writes a few maps and reads a stream of
  * small objects, and an object mapper's first use costs a fresh JVM ~100 ms of class loading.
  */
-final class StreamJson {
-  static final JsonFactory FACTORY = new JsonFactory();
+public final class StreamJson {
+  public static final JsonFactory FACTORY = new JsonFactory();
 
   private StreamJson() {}
 
   /** {@code {"k":"v",…}}. */
-  static String object(Map<String, String> map) {
+  public static String object(Map<String, String> map) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
       json.writeStartObject();
@@ -36,7 +36,7 @@ final class StreamJson {
   }
 
   /** {@code ["a",…]}. */
-  static String array(List<String> values) {
+  public static String array(List<String> values) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
       json.writeStartArray();
@@ -54,7 +54,7 @@ final class StreamJson {
    * With the parser on the {@code START_OBJECT} of an object, the string value of its field {@code
    * name} (null if absent or not a string); leaves the parser on the object's end.
    */
-  static @Nullable String field(JsonParser parser, String name) throws IOException {
+  public static @Nullable String field(JsonParser parser, String name) throws IOException {
     if (parser.currentToken() != JsonToken.START_OBJECT) {
       parser.skipChildren();
       return null;

@@ -1,5 +1,6 @@
 package io.github.shipmaven.plan;
 
+import io.github.shipmaven.buildkit.BuildKitBuilder;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.ShipProperties;
@@ -49,7 +50,8 @@ public final class ShipSteps {
   /** Builds and tags the image; returns its id. */
   public String build(DockerDaemon daemon) {
     BuilderChoice builder = BuilderChoice.detect(plan.settings().build().builder(), daemon, env());
-    String imageId = new ImageBuilder(daemon, log).build(plan.build(), builder);
+    String imageId =
+        new ImageBuilder(daemon, log, new BuildKitBuilder(log)).build(plan.build(), builder);
     ImageRecord.start(recordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

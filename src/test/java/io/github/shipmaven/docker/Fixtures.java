@@ -7,8 +7,8 @@ import java.util.Base64;
 import java.util.List;
 
 /** The daemon streams captured from real engines (src/test/resources/daemon-streams). */
-final class Fixtures {
-  static final List<String> BUILDKIT =
+public final class Fixtures {
+  public static final List<String> BUILDKIT =
       List.of(
           "buildkit-good.jsonl",
           "buildkit-cached.jsonl",
@@ -21,12 +21,12 @@ final class Fixtures {
   private Fixtures() {}
 
   /** A Docker 20.10 stream, byte-exact. */
-  static byte[] docker2010(String name) {
+  public static byte[] docker2010(String name) {
     return read("docker-20.10/" + name);
   }
 
   /** A Podman 4.3 stream, byte-exact. */
-  static byte[] podman43(String name) {
+  public static byte[] podman43(String name) {
     return read("podman-4.3/" + name);
   }
 
@@ -42,7 +42,7 @@ final class Fixtures {
   }
 
   /** The decoded payloads of a stream's moby.buildkit.trace lines, in order. */
-  static List<byte[]> traces(String name) {
+  public static List<byte[]> traces(String name) {
     return new String(docker2010(name), java.nio.charset.StandardCharsets.UTF_8)
         .lines()
         .filter(line -> line.startsWith("{\"id\":\"moby.buildkit.trace\",\"aux\":\""))

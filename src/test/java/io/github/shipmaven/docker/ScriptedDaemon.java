@@ -112,6 +112,29 @@ public final class ScriptedDaemon implements AutoCloseable {
       endStream();
     }
 
+    /**
+     * Answers {@code 101 Switching Protocols} to an upgrade ({@code POST /session}); the streams
+     * then carry the new protocol.
+     */
+    public void switchProtocols(String protocol) throws IOException {
+      out.write(
+          ("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: "
+                  + protocol
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
+
+    /** What the client sends after the request (after an upgrade: the new protocol). */
+    public InputStream in() {
+      return in;
+    }
+
+    /** To the client. */
+    public OutputStream out() {
+      return out;
+    }
+
     /** Sends nothing more until the client hangs up; returns when it has. */
     public void holdUntilClientLeaves() throws IOException {
       while (in.read() != -1) {
@@ -134,6 +157,14 @@ public final class ScriptedDaemon implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(socket));
     on("GET /_ping", (request, reply) -> reply.send(200, PING_HEADERS, "OK"));
     on("GET /version", (request, reply) -> reply.json(200, VERSION_20_10));
+    // A BuildKit session that the daemon never calls back on: as Docker for a build that needs
+    // nothing from the client, the session is kept open, unused, until the client closes it.
+    on(
+        "POST /session",
+        (request, reply) -> {
+          reply.switchProtocols("h2c");
+          reply.holdUntilClientLeaves();
+        });
     Thread accept = new Thread(this::serve, "scripted-daemon");
     accept.setDaemon(true);
     accept.start();

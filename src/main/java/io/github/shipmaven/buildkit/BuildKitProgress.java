@@ -1,4 +1,4 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import io.github.shipmaven.core.ShipLog;
 import java.io.ByteArrayOutputStream;

@@ -1,28 +1,38 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.github.dockerjava.transport.DockerHttpClient;
 import io.github.shipmaven.context.BuildContext;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.docker.DockerConnector;
+import io.github.shipmaven.docker.DockerDaemon;
+import io.github.shipmaven.docker.ImageBuilder;
+import io.github.shipmaven.docker.StreamJson;
 import io.github.shipmaven.image.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One build through BuildKit over the Engine API: {@code POST /build?version=2} with the context
- * tar as the body and no session, through the plugin's own transport (docker-java has no BuildKit
- * support, and its response model breaks on BuildKit's string {@code aux}). The answer is read as
- * raw JSON lines: {@code moby.buildkit.trace} status updates, {@code moby.image.id} at the end, and
- * {@code error} lines.
+ * One build through BuildKit over the Engine API: {@code POST /build?version=2} naming a {@link
+ * Session} opened for it, with the context tar as the body, through the plugin's own transport
+ * (docker-java has no BuildKit support, and its response model breaks on BuildKit's string {@code
+ * aux}). The answer is read as raw JSON lines: {@code moby.buildkit.trace} status updates, {@code
+ * moby.image.id} at the end, and {@code error} lines.
  */
 final class BuildKitBuild {
   static final String TRACE = "moby.buildkit.trace";
@@ -37,46 +47,92 @@ final class BuildKitBuild {
   private BuildKitBuild() {}
 
   /**
-   * Builds; returns the image id.
+   * Builds through a session opened for this build; returns the image id.
    *
    * @param pull whether BuildKit itself should pull base images ({@code pull=1})
+   * @param services the session's methods beside Health
    */
   static String run(
-      DockerHttpClient transport,
+      DockerDaemon daemon,
       ImageBuilder.Request request,
       BuildContext context,
       boolean pull,
+      List<GrpcMethod> services,
       ShipLog log) {
-    BuildContext.Streaming upload = context.stream(log, BuildKitBuild::warmUpStreamReading);
-    DockerHttpClient.Request http =
-        DockerHttpClient.Request.builder()
-            .method(DockerHttpClient.Request.Method.POST)
-            .path(path(request, context.dockerfilePath(), pull))
-            .putHeader("Content-Type", "application/x-tar")
-            .body(upload)
-            .build();
-    DockerHttpClient.Response response;
+    Session session;
     try {
-      response = transport.execute(http);
-    } catch (ShipException e) {
-      throw e; // the context could not be read: the user's to fix, as it says
-    } catch (RuntimeException e) {
+      session =
+          Session.open(
+              daemon, sessionName(request), sharedKey(request.contextDirectory()), services, log);
+    } catch (IOException e) {
       throw ShipException.failed(
-          "docker build failed: the build context could not be sent to the Docker daemon: "
-              + DockerConnector.rootMessage(e),
+          "docker build failed: the Docker daemon at "
+              + daemon.where()
+              + " refused a BuildKit session ("
+              + DockerConnector.rootMessage(e)
+              + "); set <builder> (ship.builder) to classic to build without one.",
           e);
     }
-    try (response) {
-      if (response.getStatusCode() != 200) {
+    try (session) {
+      BuildContext.Streaming upload = context.stream(log, BuildKitBuild::warmUpStreamReading);
+      String path = path(request, context.dockerfilePath(), pull) + "&session=" + session.id();
+      DockerDaemon.Answer answer;
+      try {
+        answer = daemon.post(path, Map.of("Content-Type", "application/x-tar"), upload);
+      } catch (ShipException e) {
+        throw e; // the context could not be read: the user's to fix, as it says
+      } catch (RuntimeException e) {
         throw ShipException.failed(
-            "docker build failed: the Docker daemon answered HTTP "
-                + response.getStatusCode()
-                + ": "
-                + errorMessage(response.getBody()));
+            "docker build failed: the build context could not be sent to the Docker daemon: "
+                + DockerConnector.rootMessage(e),
+            e);
       }
-      Outcome outcome = read(response.getBody(), new BuildKitProgress(log), log);
-      upload.summary();
-      return outcome.imageId(request);
+      try (answer) {
+        if (answer.status() != 200) {
+          throw ShipException.failed(
+              "docker build failed: the Docker daemon answered HTTP "
+                  + answer.status()
+                  + ": "
+                  + errorMessage(answer.body()));
+        }
+        Outcome outcome = read(answer.body(), new BuildKitProgress(log), log);
+        upload.summary();
+        return outcome.imageId(request, session.ended());
+      }
+    }
+  }
+
+  /** What the daemon shows for the session: the context directory's name, as the CLI sends. */
+  private static String sessionName(ImageBuilder.Request request) {
+    Path name = request.contextDirectory().toAbsolutePath().normalize().getFileName();
+    return name == null ? "context" : name.toString();
+  }
+
+  /**
+   * The key the daemon keeps a session's context under: the same for every build of one context
+   * directory on this machine, so a rebuild sends only what changed (the CLI's is a hash of its
+   * node id and the directory; this one of the machine, the user and the directory).
+   */
+  static String sharedKey(Path contextDirectory) {
+    String machine;
+    try {
+      machine = Files.readString(Path.of("/etc/machine-id")).strip();
+    } catch (IOException | RuntimeException e) {
+      machine = "";
+    }
+    String key =
+        "ship-maven-plugin:"
+            + machine
+            + ":"
+            + System.getProperty("user.name", "")
+            + ":"
+            + contextDirectory.toAbsolutePath().normalize();
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -120,12 +176,27 @@ final class BuildKitBuild {
   /** What the stream said: the image id, the first error, or that it broke off. */
   record Outcome(String imageId, String error, IOException broken, BuildKitProgress progress) {
 
-    /** The image id, or the one failure that explains why there is none. */
-    String imageId(ImageBuilder.Request request) {
+    /**
+     * The image id, or the one failure that explains why there is none.
+     *
+     * @param sessionEnded why the session ended early, or null if it lived through the build
+     */
+    String imageId(ImageBuilder.Request request, @Nullable String sessionEnded) {
+      if (sessionEnded != null && imageId == null) {
+        BuildKitProgress.Step step = progress.lastStarted();
+        throw ShipException.failed(
+            "docker build failed"
+                + (step == null ? "" : " in step " + shortName(step.name()))
+                + ": the BuildKit session ended during the build ("
+                + sessionEnded
+                + ")"
+                + (error == null ? "" : "; the daemon said: " + error)
+                + ".");
+      }
       if (error != null) {
         throw failure(error, progress, request);
       }
-      if (broken instanceof DaemonConnection.IdleTimeoutException) {
+      if (DockerDaemon.isIdleTimeout(broken)) {
         BuildKitProgress.Step step = progress.lastStarted();
         throw ShipException.failed(
             "docker build failed"

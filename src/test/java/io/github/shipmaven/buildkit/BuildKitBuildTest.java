@@ -1,4 +1,4 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto;
 import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.docker.BuilderChoice;
+import io.github.shipmaven.docker.DockerConnector;
+import io.github.shipmaven.docker.DockerDaemon;
+import io.github.shipmaven.docker.Fixtures;
+import io.github.shipmaven.docker.ImageBuilder;
+import io.github.shipmaven.docker.ScriptedDaemon;
 import io.github.shipmaven.docker.ScriptedDaemon.Exchange;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -85,7 +91,7 @@ class BuildKitBuildTest {
   String build(ImageBuilder.Request request) {
     try (DockerDaemon docker =
         new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
-      return new ImageBuilder(docker, log).build(request, BUILDKIT);
+      return new ImageBuilder(docker, log, new BuildKitBuilder(log)).build(request, BUILDKIT);
     }
   }
 

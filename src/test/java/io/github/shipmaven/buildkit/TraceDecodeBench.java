@@ -1,6 +1,7 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto;
+import io.github.shipmaven.docker.Fixtures;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnknownFieldSet;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto;
+import io.github.shipmaven.docker.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

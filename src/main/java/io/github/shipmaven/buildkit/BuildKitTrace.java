@@ -1,4 +1,4 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,15 +1,16 @@
-package io.github.shipmaven.docker;
+package io.github.shipmaven.buildkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto.StatusResponse;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto.Vertex;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto.VertexLog;
+import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto.VertexStatus;
 import io.github.shipmaven.core.RecordingLog;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto.StatusResponse;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto.Vertex;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto.VertexLog;
-import io.github.shipmaven.docker.protoc.BuildkitStatusProto.VertexStatus;
+import io.github.shipmaven.docker.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /** The plain progress lines printed for real BuildKit streams. */

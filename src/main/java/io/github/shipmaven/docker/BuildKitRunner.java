@@ -1,0 +1,25 @@
+package io.github.shipmaven.docker;
+
+import io.github.shipmaven.context.BuildContext;
+
+/**
+ * A BuildKit build of a checked request, once its base images are in place: the {@code buildkit}
+ * package's (which uses this package, never the other way round). {@link ImageBuilder} does what
+ * both builders share and hands BuildKit builds to it.
+ */
+@FunctionalInterface
+public interface BuildKitRunner {
+  /**
+   * Builds; returns the image id ({@code sha256:…}).
+   *
+   * @param pull whether BuildKit itself should pull base images ({@code pull=1})
+   */
+  String build(
+      DockerDaemon daemon, ImageBuilder.Request request, BuildContext context, boolean pull);
+
+  /** For builders that never build with BuildKit (the classic builder's tests, Podman). */
+  BuildKitRunner NONE =
+      (daemon, request, context, pull) -> {
+        throw new IllegalStateException("no BuildKit runner was given to this ImageBuilder");
+      };
+}

@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * its ping said about it.
  */
 public final class DockerDaemon implements AutoCloseable {
+  /** {@code /info}'s DriverStatus driver-type of Docker's containerd image store. */
+  private static final String CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1";
+
+  /** Whether Docker's containerd image store keeps an abandoned upload (see below). */
+  static final boolean CONTAINERD_STORE_KEEPS_UPLOADS = true;
+
   private final Supplier<DockerClient> newClient;
   private final DockerHttpClient transport;
   private final String where;
@@ -175,6 +181,52 @@ public final class DockerDaemon implements AutoCloseable {
           + "; /version: "
           + DockerConnector.rootMessage(e)
           + ")";
+    }
+  }
+
+  /**
+   * Whether a push abandoned by closing its API connection goes on inside the daemon, so that a
+   * retry joins that upload instead of starting a new one. Found on each engine by stalling an
+   * upload (issue 19; README "Pushing, on every engine"): Docker 20.10 with its graphdriver image
+   * store keeps the stalled layer upload until the registry closes the connection (its distribution
+   * client writes the blob without the request's context), and a retry waits on it again; Podman
+   * 4.3 cancels the upload and a retry starts a new one. Docker's image store is read from {@code
+   * /info}; an engine that cannot be asked counts as keeping the upload, which costs at most a
+   * retry that could have worked, never a wasted stall timeout.
+   */
+  public boolean keepsAbandonedUploads() {
+    if (isPodman()) {
+      return false;
+    }
+    Request request = Request.builder().method(Request.Method.GET).path("/info").build();
+    try (DockerHttpClient.Response response = transport.execute(request);
+        InputStream body = response.getBody()) {
+      for (JsonNode pair : new ObjectMapper().readTree(body).path("DriverStatus")) {
+        if (pair.path(0).asText("").equals("driver-type")
+            && pair.path(1).asText("").equals(CONTAINERD_SNAPSHOTTER)) {
+          return CONTAINERD_STORE_KEEPS_UPLOADS;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The size of an image in the daemon in bytes (uncompressed, as {@code docker images} shows it);
+   * 0 if the daemon does not say.
+   */
+  long imageSize(String reference) {
+    Request request =
+        Request.builder().method(Request.Method.GET).path("/images/" + reference + "/json").build();
+    try (DockerHttpClient.Response response = transport.execute(request);
+        InputStream body = response.getBody()) {
+      return response.getStatusCode() == 200
+          ? new ObjectMapper().readTree(body).path("Size").asLong(0)
+          : 0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 

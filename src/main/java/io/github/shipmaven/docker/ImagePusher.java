@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
+import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.Durations;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
@@ -25,15 +26,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Pushes every tag of an image and returns the manifest digest the registry confirmed. Transient
- * failures (any 5xx, resets, timeouts, a cut connection, a stall) are retried with backoff; a
- * refused login is not, and names the credential source. The digest the stream reports is checked
- * against what the registry then serves for the tag, asked through the daemon with the same login.
+ * failures (any 5xx, resets, timeouts, a cut connection, a stall on an engine that cancels the
+ * abandoned upload) are retried with backoff; a refused login is not, and names the credential
+ * source; nor is a stall on an engine that keeps the stuck upload, which a retry would only join.
+ * The digest the stream reports is checked against what the registry then serves for the tag, asked
+ * through the daemon with the same login.
  */
 public final class ImagePusher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** How long a push may take as a whole on an engine whose push stream shows no progress. */
-  static final Duration SILENT_ENGINE_BOUND = Duration.ofMinutes(30);
+  /**
+   * The slowest upload, in bytes of the image a second, that a push on an engine whose push stream
+   * shows no progress is given time for.
+   */
+  static final long SILENT_ENGINE_RATE = 1024 * 1024;
 
   /**
    * How to push.
@@ -96,7 +102,7 @@ public final class ImagePusher {
       ImageReference image, String tag, RegistryCredentials credentials, Policy policy) {
     String reference = image.withTag(tag);
     for (int attempt = 0; ; attempt++) {
-      Attempt result = pushOnce(image, tag, credentials, stallBound(policy, reference, attempt));
+      Attempt result = pushOnce(image, tag, credentials, stallBound(policy, image, tag, attempt));
       if (result.digest() != null) {
         return result.digest();
       }
@@ -151,20 +157,28 @@ public final class ImagePusher {
   /**
    * Podman's push stream says nothing between its first line and the digest: there is no progress
    * to watch, so a long healthy push would look stalled. There the bound is on the whole push of
-   * the tag, at least {@link #SILENT_ENGINE_BOUND}.
+   * the tag: {@code pushStallTimeout} plus one second per megabyte of the image, the time of an
+   * upload no slower than {@link #SILENT_ENGINE_RATE} (Podman compresses layers on the way, so
+   * fewer bytes go out). A small image whose upload stalls is then noticed about as soon as on
+   * Docker, and a big one is given the time it needs.
    */
-  private Duration stallBound(Policy policy, String reference, int attempt) {
-    if (!daemon.isPodman() || policy.stallTimeout().compareTo(SILENT_ENGINE_BOUND) >= 0) {
+  private Duration stallBound(Policy policy, ImageReference image, String tag, int attempt) {
+    if (!daemon.isPodman()) {
       return policy.stallTimeout();
     }
+    long size = daemon.imageSize(image.withTag(tag));
+    Duration bound =
+        policy.stallTimeout().plusSeconds((size + SILENT_ENGINE_RATE - 1) / SILENT_ENGINE_RATE);
     if (attempt == 0) {
       log.info(
-          reference
+          image.withTag(tag)
               + ": Podman reports no progress while it pushes, so the push is bounded as a whole, at "
-              + Durations.describe(SILENT_ENGINE_BOUND)
-              + ", rather than by <pushStallTimeout>.");
+              + Durations.describe(bound)
+              + " (<pushStallTimeout> plus 1 s per MB of the image's "
+              + Bytes.describe(size)
+              + ").");
     }
-    return SILENT_ENGINE_BOUND;
+    return bound;
   }
 
   private Attempt pushOnce(
@@ -178,7 +192,8 @@ public final class ImagePusher {
             ? new AuthConfig().withRegistryAddress(image.registry())
             : DockerAuth.of(image.registry(), credentials));
     DaemonStream<PushResponseItem> callback = new DaemonStream<>(stream::accept);
-    // Closing the connection makes the daemon cancel the push: it stops when its client leaves.
+    // Closing the connection ends the push stream; whether the daemon's upload ends with it
+    // depends on the engine (DockerDaemon.keepsAbandonedUploads).
     IdleWatch stall = IdleWatch.start(stallTimeout, stream::lastProgress, callback::closeQuietly);
     Throwable failure;
     try {
@@ -192,11 +207,30 @@ public final class ImagePusher {
       throw notInDaemon(reference);
     }
     if (stall.fired()) {
-      return Attempt.transientFailure(
+      String layer = stream.stuckWhere();
+      String stalled =
           "no progress for "
               + Durations.describe(stallTimeout)
               + " while pushing "
-              + stream.stuckWhere()
+              + (layer == null ? "" : layer + " ")
+              + "to registry "
+              + image.registry()
+              + (layer == null ? " (the engine named no layer)" : "");
+      if (daemon.keepsAbandonedUploads()) {
+        // A retry would join the daemon's stuck upload and stall again: fail now.
+        return new Attempt(
+            null,
+            stalled
+                + "; not retried: "
+                + daemon.describe()
+                + " keeps that upload going after the push is abandoned, so a retry would wait on"
+                + " it again (it ends when the registry closes the connection or the daemon"
+                + " restarts). Check the registry, or raise <pushStallTimeout>"
+                + " (ship.push.stallTimeout) if it is just slow",
+            RegistryFailures.Kind.PERMANENT);
+      }
+      return Attempt.transientFailure(
+          stalled
               + "; raise <pushStallTimeout> (ship.push.stallTimeout) if the registry is just slow");
     }
     if (stream.error() != null) {

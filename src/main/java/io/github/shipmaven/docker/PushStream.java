@@ -116,8 +116,11 @@ final class PushStream {
     return lastProgress;
   }
 
-  /** What was stuck, for the stall message: {@code layer 577e974730e9 (512 B of 1.0 kB)}. */
-  String stuckWhere() {
+  /**
+   * What was stuck, for the stall message: {@code layer 577e974730e9 (512 B of 1.0 kB)}; null when
+   * the stream named no layer (Podman's never does).
+   */
+  @Nullable String stuckWhere() {
     String id = lastLayer;
     for (Map.Entry<String, Layer> layer : layers.entrySet()) {
       if (!layer.getValue().status().startsWith("Pushed")
@@ -129,7 +132,7 @@ final class PushStream {
       }
     }
     if (id == null) {
-      return "before any layer started";
+      return null;
     }
     Layer layer = layers.get(id);
     return "layer "

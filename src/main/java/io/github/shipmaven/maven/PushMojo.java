@@ -38,9 +38,11 @@ public class PushMojo extends AbstractShipMojo {
   int retries;
 
   /**
-   * How long a push may make no progress (no layer advancing) before it is abandoned and, as a
-   * transient failure, retried; ISO-8601, e.g. {@code PT2M}. The daemon cancels a push whose client
-   * goes away.
+   * How long a push may make no progress (no layer advancing) before it is abandoned; ISO-8601,
+   * e.g. {@code PT2M}. On an engine that cancels its upload when the push is abandoned (Podman) the
+   * stall is retried as a transient failure; on one that keeps the stuck upload going (Docker
+   * 20.10), where a retry would only join it, the push fails at once. Podman reports no progress:
+   * there this bounds each tag's push as a whole, plus one second per MB of the image.
    *
    * @since 0.1.0
    */

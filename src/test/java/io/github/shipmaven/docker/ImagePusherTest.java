@@ -286,8 +286,8 @@ class ImagePusherTest {
                     && l.contains("retrying in 1 s"));
   }
 
-  @Test
-  void aSilentPushIsAbandonedWithinTheStallTimeoutAndNamesTheLayer() {
+  /** A push that sends a layer's first progress and then nothing until the client leaves. */
+  void pushStalls() {
     daemon.on(
         "POST /images/",
         (request, reply) -> {
@@ -299,14 +299,70 @@ class ImagePusherTest {
                       + "\"id\":\"577e974730e9\"}"));
           reply.holdUntilClientLeaves();
         });
+  }
+
+  /** {@code /info} as the engine recorded in {@code daemon-streams/<engine>} answers it. */
+  void infoAs(String recording) throws Exception {
+    String info = ScriptedDaemon.recorded(recording).get(0);
+    daemon.on("GET /info", (request, reply) -> reply.json(200, info));
+  }
+
+  @Test
+  void aStallOnDocker20IsNotRetriedIntoTheUploadTheDaemonKeeps() throws Exception {
+    infoAs("docker-20.10/info-trimmed.json");
+    pushStalls();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> push(List.of("latest"), 3, Duration.ofMillis(400)))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "Push of 127.0.0.1:5000/team/app:latest failed: no progress for 400 ms while pushing"
+                + " layer 577e974730e9 (512 B of 2.0 kB) to registry 127.0.0.1:5000; not retried:"
+                + " Docker Engine 20.10.24+dfsg1 (API 1.41, linux/amd64) keeps that upload going"
+                + " after the push is abandoned, so a retry would wait on it again (it ends when"
+                + " the registry closes the connection or the daemon restarts). Check the"
+                + " registry, or raise <pushStallTimeout> (ship.push.stallTimeout) if it is just"
+                + " slow");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(daemon.requests("POST /images/")).hasSize(1);
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void aDockerThatCannotSayItsImageStoreCountsAsKeepingTheUpload() {
+    daemon.on("GET /info", (request, reply) -> reply.json(500, "{\"message\":\"busy\"}"));
+    pushStalls();
+    assertThatThrownBy(() -> push(List.of("latest"), 3, Duration.ofMillis(300)))
+        .hasMessageContaining("not retried");
+    assertThat(daemon.requests("POST /images/")).hasSize(1);
+  }
+
+  @Test
+  void aStallOnPodmanWhichCancelsTheUploadIsRetried() throws Exception {
+    asPodman(0);
+    pushStalls();
     long start = System.nanoTime();
     assertThatThrownBy(() -> push(List.of("latest"), 1, Duration.ofMillis(400)))
         .hasMessage(
             "Push of 127.0.0.1:5000/team/app:latest failed after 2 attempts: no progress for 400"
-                + " ms while pushing layer 577e974730e9 (512 B of 2.0 kB); raise"
-                + " <pushStallTimeout> (ship.push.stallTimeout) if the registry is just slow");
+                + " ms while pushing layer 577e974730e9 (512 B of 2.0 kB) to registry"
+                + " 127.0.0.1:5000; raise <pushStallTimeout> (ship.push.stallTimeout) if the"
+                + " registry is just slow");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(daemon.requests("POST /images/")).hasSize(2);
+    assertThat(slept).containsExactly(Duration.ofSeconds(1));
+    assertThat(daemon.requests("GET /info")).isEmpty();
+  }
+
+  /** Podman 4.3's ping, no /distribution, and an image of {@code size} bytes. */
+  void asPodman(long size) throws Exception {
+    daemon.on(
+        "GET /_ping",
+        (request, reply) -> reply.send(200, ScriptedDaemon.headers("podman-4.3/ping.head"), "OK"));
+    daemon.on(
+        "GET /distribution/", (request, reply) -> reply.send(404, "text/plain", "Not Found\n"));
+    daemon.on(
+        "GET /images/",
+        (request, reply) -> reply.json(200, "{\"Id\":\"sha256:ab\",\"Size\":" + size + "}"));
   }
 
   @Test
@@ -484,12 +540,8 @@ class ImagePusherTest {
   }
 
   @Test
-  void onPodmanWhoseStreamShowsNoProgressThePushIsBoundedAsAWhole() throws Exception {
-    daemon.on(
-        "GET /_ping",
-        (request, reply) -> reply.send(200, ScriptedDaemon.headers("podman-4.3/ping.head"), "OK"));
-    daemon.on(
-        "GET /distribution/", (request, reply) -> reply.send(404, "text/plain", "Not Found\n"));
+  void onPodmanWhoseStreamShowsNoProgressThePushIsBoundedAsAWholeByItsSize() throws Exception {
+    asPodman(5 * 1024 * 1024 / 2);
     List<String> recorded = ScriptedDaemon.recorded("podman-4.3/push-ok-first-tag.jsonl");
     daemon.on(
         "POST /images/",
@@ -511,8 +563,22 @@ class ImagePusherTest {
                       new ImagePusher.Policy(0, Duration.ofMillis(500))))
           .isEqualTo("sha256:706a597625e27d818617c731e04ba3e106509012d13ed42d2ef2cd1354d17f4f");
     }
+    assertThat(daemon.requests("GET /images/").get(0).line())
+        .startsWith("GET /images/127.0.0.1:5000/daemon-streams/podman:1.0.0/json ");
     assertThat(log.lines)
-        .anyMatch(
-            l -> l.contains("Podman reports no progress while it pushes") && l.contains("30 min"));
+        .contains(
+            "127.0.0.1:5000/daemon-streams/podman:1.0.0: Podman reports no progress while it"
+                + " pushes, so the push is bounded as a whole, at 3.5 s (<pushStallTimeout> plus 1"
+                + " s per MB of the image's 2.5 MB).");
+  }
+
+  @Test
+  void onPodmanASilentPushPastItsWholeBoundIsAbandoned() throws Exception {
+    asPodman(1_000);
+    pushStalls();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> push(List.of("latest"), 0, Duration.ofMillis(300)))
+        .hasMessageContaining("no progress for 1.3 s while pushing layer 577e974730e9");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 }

@@ -376,9 +376,25 @@ public final class ShipPlanner {
                             + serverId
                             + "' but settings.xml has no <server> with that id: add one whose"
                             + " password is the deploy hook URL."));
-    secrets.add(server.secret() == null ? null : server.secret().trim());
-    return Optional.of(
-        registered(DeployHook.parse(server.secret(), "settings.xml server '" + serverId + "'")));
+    String url = passwordOf(server, serverId, "renderServerId", "deploy hook URL");
+    secrets.add(url.trim());
+    return Optional.of(registered(DeployHook.parse(url, "settings.xml server '" + serverId + "'")));
+  }
+
+  /** The password of a server that holds a single secret; one line when it has none. */
+  private static String passwordOf(
+      RegistryCredentials server, String serverId, String element, String what) {
+    if (server.secret() == null || server.secret().isBlank()) {
+      throw ShipException.config(
+          "settings.xml server '"
+              + serverId
+              + "' (named by <"
+              + element
+              + ">) has no <password>: put the "
+              + what
+              + " in its <password>.");
+    }
+    return server.secret();
   }
 
   private DeployHook registered(DeployHook hook) {
@@ -394,7 +410,7 @@ public final class ShipPlanner {
       key =
           servers
               .find(serverId)
-              .map(RegistryCredentials::secret)
+              .map(server -> passwordOf(server, serverId, "renderApiKeyServerId", "Render API key"))
               .orElseThrow(
                   () ->
                       ShipException.config(

@@ -98,7 +98,7 @@ public final class CredentialResolver {
     for (String id : serverIds(registry, serverId)) {
       Optional<RegistryCredentials> server = servers.find(id);
       if (server.isPresent()) {
-        return server;
+        return Optional.of(complete(server.get(), "settings.xml server '" + id + "'"));
       }
     }
     if (serverId != null && !serverId.isBlank()) {
@@ -140,6 +140,34 @@ public final class CredentialResolver {
       }
     }
     return config.auths(registry);
+  }
+
+  /**
+   * {@code login} if it has both halves; else the one line naming where it came from and what is
+   * missing: a registry refuses half a login only at the push, after the build.
+   */
+  static RegistryCredentials complete(RegistryCredentials login, String where) {
+    boolean user = login.identityToken() || !isBlank(login.username());
+    boolean secret = !isBlank(login.secret());
+    if (user && secret) {
+      return login;
+    }
+    String missing =
+        !user && !secret
+            ? "neither <username> nor <password>"
+            : user ? "a <username> but no <password>" : "a <password> but no <username>";
+    throw ShipException.config(
+        where
+            + " has "
+            + missing
+            + ": a registry login needs both. Add "
+            + (user ? "the password (or access token)" : secret ? "the user name" : "both")
+            + " to that <server> in settings.xml, or remove the server to take the login from the"
+            + " next source.");
+  }
+
+  private static boolean isBlank(@Nullable String value) {
+    return value == null || value.isBlank();
   }
 
   private static List<String> serverIds(String registry, String serverId) {

@@ -123,15 +123,28 @@ public final class DockerConfig {
             source + ": the auth field is not user:password; run docker login again.");
       }
       return Optional.of(
-          new RegistryCredentials(
-              decoded.substring(0, colon), decoded.substring(colon + 1), false, source));
+          halves(decoded.substring(0, colon), decoded.substring(colon + 1), source, "auth field"));
     }
     String username = text(entry, "username");
     String password = text(entry, "password");
-    if (!username.isEmpty() && !password.isEmpty()) {
-      return Optional.of(new RegistryCredentials(username, password, false, source));
+    if (!username.isEmpty() || !password.isEmpty()) {
+      return Optional.of(halves(username, password, source, "username/password fields"));
     }
     return Optional.empty();
+  }
+
+  /** Both halves of a login, or the one line saying which is missing: never half a login. */
+  private static RegistryCredentials halves(
+      String username, String password, String source, String where) {
+    if (username.isEmpty() || password.isEmpty()) {
+      throw ShipException.config(
+          source
+              + ": its "
+              + where
+              + (username.isEmpty() ? " hold no user name" : " hold no password")
+              + "; run docker login again for that registry.");
+    }
+    return new RegistryCredentials(username, password, false, source);
   }
 
   /** {@code https://index.docker.io/v1/}, {@code index.docker.io} and {@code docker.io} are one. */

@@ -10,6 +10,7 @@ import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,11 @@ public final class RenderClient {
 
   /** Deploys read when looking one up: Render's default page size. */
   static final int RECENT_DEPLOYS = 20;
+
+  /** okhttp's own defaults, written out: each bounds one step of a call, never the whole call. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Pattern SERVICE_ID = Pattern.compile("srv-[a-z0-9]+");
   private static final Pattern DEPLOY_ID = Pattern.compile("dep-[a-z0-9]+");
@@ -98,9 +104,15 @@ public final class RenderClient {
    * plain-http stand-in on loopback has no use for.
    */
   static OkHttpClient httpClient(boolean tls) {
+    OkHttpClient.Builder builder =
+        new OkHttpClient.Builder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .readTimeout(READ_TIMEOUT)
+            .writeTimeout(READ_TIMEOUT)
+            .callTimeout(RenderHttp.CALL_TIMEOUT);
     return tls
-        ? new OkHttpClient()
-        : new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+        ? builder.build()
+        : builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
   }
 
   public static String dashboardUrl(String serviceId, String deployId) {
@@ -434,8 +446,13 @@ public final class RenderClient {
     String id = triggered.deployId();
     while (true) {
       Duration wait = pollInterval;
+      // A poll never runs past the deadline, however slowly its answer comes in.
+      Duration left = Duration.between(clock.instant(), deadline);
       try {
-        Poll poll = id == null ? findDeploy(triggered) : fetch(serviceId, id);
+        if (left.isNegative() || left.isZero()) {
+          throw new InterruptedIOException("no time left for another poll");
+        }
+        Poll poll = id == null ? findDeploy(triggered, left) : fetch(serviceId, id, left);
         if (poll.retryAfter() != null) {
           wait = poll.retryAfter().compareTo(pollInterval) > 0 ? poll.retryAfter() : pollInterval;
         }
@@ -490,10 +507,10 @@ public final class RenderClient {
 
   private record Poll(Deploy deploy, Duration retryAfter) {}
 
-  private Poll fetch(String serviceId, String deployId) throws IOException {
+  private Poll fetch(String serviceId, String deployId, Duration budget) throws IOException {
     HttpUrl url =
         http.service(serviceId).addPathSegment("deploys").addPathSegment(deployId).build();
-    try (Response response = http.execute(http.api(url))) {
+    try (Response response = http.execute(http.api(url), budget)) {
       Duration retry = pollProblem(response, serviceId);
       if (retry != null) {
         return new Poll(null, retry);
@@ -508,13 +525,13 @@ public final class RenderClient {
    * leave {@code queued} before the first look, and another queued deploy of the service would be
    * taken for this one.
    */
-  private Poll findDeploy(Triggered triggered) throws IOException {
+  private Poll findDeploy(Triggered triggered, Duration budget) throws IOException {
     HttpUrl url =
         http.service(triggered.serviceId())
             .addPathSegment("deploys")
             .addQueryParameter("limit", String.valueOf(RECENT_DEPLOYS))
             .build();
-    try (Response response = http.execute(http.api(url))) {
+    try (Response response = http.execute(http.api(url), budget)) {
       Duration retry = pollProblem(response, triggered.serviceId());
       if (retry != null) {
         return new Poll(null, retry);

@@ -14,6 +14,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.HttpUrl;
@@ -37,6 +38,13 @@ import org.jspecify.annotations.Nullable;
 final class RenderHttp {
   static final int ATTEMPTS = 4;
   static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * How long one call may take as a whole, connecting to the last byte of the answer: the connect,
+   * read and write timeouts bound each step, but a body that trickles in a byte at a time passes
+   * every read timeout. A client given with a call timeout of its own keeps it.
+   */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * A deploy found by its image is the one a call started only if Render created it no earlier than
@@ -87,11 +95,14 @@ final class RenderHttp {
   RenderHttp(OkHttpClient http, HttpUrl apiUrl, String apiKey, Sleeper sleeper, ShipLog log) {
     // A transparently retried POST could deploy twice: retries are decided here, not by okhttp,
     // and the listener records whether a request's headers were ever written.
-    this.http =
+    OkHttpClient.Builder builder =
         http.newBuilder()
             .retryOnConnectionFailure(false)
-            .eventListenerFactory(call -> new SentListener())
-            .build();
+            .eventListenerFactory(call -> new SentListener());
+    if (http.callTimeoutMillis() == 0) {
+      builder.callTimeout(CALL_TIMEOUT);
+    }
+    this.http = builder.build();
     this.apiUrl = apiUrl;
     this.apiKey = apiKey;
     this.sleeper = sleeper;
@@ -127,9 +138,15 @@ final class RenderHttp {
     return api(url).newBuilder().post(RequestBody.create(body.toString(), JSON_BODY)).build();
   }
 
-  /** One call, no retries: for polls, which their caller repeats. */
-  Response execute(Request request) throws IOException {
-    return http.newCall(request).execute();
+  /**
+   * One call, no retries: for polls, which their caller repeats. It ends, answer read or not,
+   * within {@code budget} (what is left of the wait) or the call timeout, whichever is shorter.
+   */
+  Response execute(Request request, Duration budget) throws IOException {
+    Call call = http.newCall(request);
+    long millis = Math.max(1, Math.min(http.callTimeoutMillis(), budget.toMillis()));
+    call.timeout().timeout(millis, TimeUnit.MILLISECONDS);
+    return call.execute();
   }
 
   /**

@@ -848,6 +848,44 @@ class ShipPlannerTest {
   }
 
   @Test
+  void halfALoginInSettingsXmlIsRefusedInThePlan() {
+    server("ghcr.io", "ci", null);
+    assertThat(failure(valid().image("ghcr.io/team/app").withoutRegistryLogin()))
+        .isEqualTo(
+            "settings.xml server 'ghcr.io' has a <username> but no <password>: a registry login"
+                + " needs both. Add the password (or access token) to that <server> in"
+                + " settings.xml, or remove the server to take the login from the next source.");
+    server("nexus", null, SERVER_PASSWORD);
+    Settings named = valid().withoutRegistryLogin();
+    named.serverId = "nexus";
+    assertThat(failure(named))
+        .startsWith("settings.xml server 'nexus' has a <password> but no <username>")
+        .contains("Add the user name to that <server>")
+        .doesNotContain(SERVER_PASSWORD);
+  }
+
+  @Test
+  void aRenderServerWithoutAPasswordIsNamed() {
+    server("render-hook", "render", null);
+    Settings hook = valid();
+    hook.env.remove(ShipProperties.HOOK_VARIABLE);
+    hook.hookServerId = "render-hook";
+    assertThat(failure(hook))
+        .isEqualTo(
+            "settings.xml server 'render-hook' (named by <renderServerId>) has no <password>:"
+                + " put the deploy hook URL in its <password>.");
+    server("render-api", "render", " ");
+    Settings api = valid();
+    api.env.remove(ShipProperties.API_KEY_VARIABLE);
+    api.apiKeyServerId = "render-api";
+    api.wait = true;
+    assertThat(failure(api))
+        .isEqualTo(
+            "settings.xml server 'render-api' (named by <renderApiKeyServerId>) has no <password>:"
+                + " put the Render API key in its <password>.");
+  }
+
+  @Test
   void everySecretFromSettingsXmlIsRegisteredAndNeverLogged() throws Exception {
     ShipPlan plan = plan(everySecretFromSettingsXml());
 

@@ -72,6 +72,58 @@ class CredentialResolverTest {
   }
 
   @Test
+  void halfASettingsServerLoginIsAnErrorNamingTheServer() {
+    for (String[] login :
+        new String[][] {
+          {"ci", null, "has a <username> but no <password>"},
+          {"ci", " ", "has a <username> but no <password>"},
+          {null, "Canary-pw-1", "has a <password> but no <username>"},
+          {null, null, "has neither <username> nor <password>"}
+        }) {
+      CredentialResolver.Servers servers =
+          id -> Optional.of(new RegistryCredentials(login[0], login[1], false, "settings"));
+      for (String serverId : new String[] {null, "ghcr-login"}) {
+        String id = serverId == null ? "ghcr.io" : serverId;
+        assertThatThrownBy(
+                () ->
+                    new CredentialResolver(servers, Map.of(), home, ShipLog.NONE)
+                        .resolve("ghcr.io", serverId))
+            .isInstanceOf(ShipException.class)
+            .hasMessageStartingWith("settings.xml server '" + id + "' " + login[2])
+            .hasMessageContaining("to that <server> in settings.xml")
+            .hasMessageNotContaining("Canary");
+      }
+      // the base images' logins are looked up, and checked, the same way
+      assertThatThrownBy(
+              () ->
+                  new CredentialResolver(servers, Map.of(), home, ShipLog.NONE)
+                      .resolveForPull("ghcr.io"))
+          .hasMessageContaining(login[2]);
+    }
+  }
+
+  @Test
+  void halfADockerConfigLoginIsAnError() throws Exception {
+    for (String entry :
+        new String[] {
+          "{\"auth\":\"" + b64("user:") + "\"}",
+          "{\"auth\":\"" + b64(":Canary-pw-2") + "\"}",
+          "{\"username\":\"user\"}",
+          "{\"password\":\"Canary-pw-2\"}"
+        }) {
+      dockerConfig("{\"auths\":{\"ghcr.io\":" + entry + "}}");
+      assertThatThrownBy(
+              () ->
+                  new CredentialResolver(NO_SERVERS, Map.of(), home, ShipLog.NONE)
+                      .resolve("ghcr.io", null))
+          .isInstanceOf(ShipException.class)
+          .hasMessageContaining("auths['ghcr.io']")
+          .hasMessageContaining("run docker login again")
+          .hasMessageNotContaining("Canary");
+    }
+  }
+
+  @Test
   void environmentComesNext() throws Exception {
     dockerConfig("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + b64("d:dp") + "\"}}}");
     RegistryCredentials found =

@@ -170,6 +170,58 @@ class RenderClientTest {
     assertThat(time.sleeps).containsOnly(Duration.ofSeconds(5));
   }
 
+  /** A 200 whose body would take ~20 s: 10 bytes every 100 ms, each read well within 500 ms. */
+  static MockResponse trickling(String json) {
+    return new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "application/json")
+        .body(json + " ".repeat(2_000))
+        .throttleBody(10, 100, TimeUnit.MILLISECONDS)
+        .build();
+  }
+
+  @Test
+  void aTricklingPollCannotRunPastTheTimeout() {
+    server.enqueue(
+        trickling(
+            "{\"id\":\"dep-1\",\"status\":\"created\",\"image\":{\"sha\":\"" + DIGEST + "\"}}"));
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                client()
+                    .await(
+                        "srv-abc", "dep-1", DIGEST, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("not live within PT1S");
+    // The poll was cut at the deadline (1 s), not left to read for ~20 s.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aTricklingAnswerToTheHookIsCutByTheCallTimeout() {
+    http = http.newBuilder().callTimeout(Duration.ofSeconds(1)).build();
+    server.enqueue(trickling("{\"id\":\"dep-1\"}"));
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client().trigger(hook(), IMAGE))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("No answer in time")
+        .hasMessageContaining("may or may not have been triggered")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(server.getRequestCount()).isEqualTo(1); // it may have reached Render: never resent
+  }
+
+  @Test
+  void everyCallIsBoundedAsAWhole() {
+    for (boolean tls : new boolean[] {true, false}) {
+      OkHttpClient client = RenderClient.httpClient(tls);
+      assertThat(client.callTimeoutMillis()).isEqualTo(RenderHttp.CALL_TIMEOUT.toMillis());
+      assertThat(client.connectTimeoutMillis()).isEqualTo(10_000);
+      assertThat(client.readTimeoutMillis()).isEqualTo(10_000);
+      assertThat(client.writeTimeoutMillis()).isEqualTo(10_000);
+    }
+  }
+
   @Test
   void failedStatusesFailNamingTheDeployAndStatus() {
     for (String status :

@@ -1,0 +1,4 @@
+import io.github.shipmaven.it.ItSupport
+
+ItSupport.gitInit(basedir)
+return true

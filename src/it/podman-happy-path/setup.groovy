@@ -1,6 +1,0 @@
-import io.github.shipmaven.it.ItSupport
-import io.github.shipmaven.it.RenderStandIn
-
-ItSupport.gitInit(basedir)
-RenderStandIn.start(renderPort as int, renderKey, renderApiKey, ["created", "update_in_progress", "live"])
-return true

@@ -26,6 +26,11 @@ import org.jspecify.annotations.Nullable;
  *     takes it: entries modified in or after that second may have changed unseen
  */
 record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeconds) {
+  /** Whether this is a sparse index: JGit cannot read its sparse-directory entries. */
+  boolean sparse() {
+    return entries.stream().anyMatch(Entry::sparseDirectory);
+  }
+
   private static final int FLAGS = 60; // entry offset of the flags, after the stat data and id
   private static final int NAME_LENGTH = 0xFFF; // in the flags; 0xFFF: at least that long
   private static final int ASSUME_VALID = 0x8000;
@@ -62,6 +67,8 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
    * @param mode git's mode: type and permission bits ({@code 0100644}, {@code 0120000}, ...)
    * @param stage 0, or 1 to 3 for the sides of a conflict
    * @param unchecked skip-worktree or assume-valid: git takes the file as unchanged
+   * @param rawPath the path's bytes as the index holds them, whatever their encoding: {@code path}
+   *     is for messages and JGit, these name the file
    */
   record Entry(
       String path,
@@ -70,7 +77,40 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
       int stage,
       boolean unchecked,
       boolean intentToAdd,
-      StatData stat) {
+      StatData stat,
+      byte[] rawPath) {
+
+    Entry(
+        String path,
+        ObjectId id,
+        int mode,
+        int stage,
+        boolean unchecked,
+        boolean intentToAdd,
+        StatData stat) {
+      this(
+          path,
+          id,
+          mode,
+          stage,
+          unchecked,
+          intentToAdd,
+          stat,
+          path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A sparse-directory entry of a sparse index ({@code git sparse-checkout --sparse-index}): a
+     * whole directory outside the sparse cone, as one tree entry whose path ends in {@code /}.
+     */
+    boolean sparseDirectory() {
+      return (mode & 0170000) == 0040000;
+    }
+
+    /** Whether {@link #path()} names the file exactly: its UTF-8 bytes are the index's. */
+    boolean utf8() {
+      return Arrays.equals(path.getBytes(StandardCharsets.UTF_8), rawPath);
+    }
 
     /**
      * Size 0 for a non-empty blob: git marked the entry racily clean when it wrote the index, or
@@ -119,6 +159,7 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
       int name = p + FLAGS + (version >= 3 && (flags & EXTENDED) != 0 ? 4 : 2);
       int length = flags & NAME_LENGTH; // the whole path's, unless too long to say
       String path;
+      byte[] raw;
       int next;
       if (version == 4) {
         // The path is the previous one minus its last N bytes, plus a NUL-terminated suffix.
@@ -133,11 +174,13 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
         byte[] whole = Arrays.copyOf(previousPath, keep + end - name);
         System.arraycopy(b, name, whole, keep, end - name);
         path = decode(whole, 0, whole.length);
+        raw = whole;
         previousPath = whole;
         next = end + 1;
       } else {
         int end = length < NAME_LENGTH ? name + length : nul(b, name);
         path = decode(b, name, end);
+        raw = Arrays.copyOfRange(b, name, end);
         // NUL padding to a multiple of 8 bytes, at least one NUL
         next = p + ((end - p + 8) & ~7);
       }
@@ -158,7 +201,8 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
                   int32(b, p + 20),
                   int32(b, p + 28),
                   int32(b, p + 32),
-                  int32(b, p + 36))));
+                  int32(b, p + 36)),
+              raw));
       p = next;
     }
     return p;

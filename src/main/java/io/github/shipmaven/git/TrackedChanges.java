@@ -18,12 +18,15 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The tracked paths with uncommitted changes, staged or not; untracked and ignored files do not
- * count. A clean tree is proven the way git proves it: the index matches HEAD's tree (subtrees with
- * equal ids are skipped), and every index entry's stat data matches its file by git's rules, with
- * the content compared where the stat data cannot tell ({@link WorkTreeChanges}). Only when
- * something changed does JGit's full status, which walks every directory including untracked ones,
- * give the exact list, with the changes only git's stat fields reveal added: a 100,000-file
- * checkout is proven clean in a fraction of a full status.
+ * count. Found the way git finds them: the index against HEAD's tree (subtrees with equal ids are
+ * skipped), and every index entry's stat data against its file by git's rules, with the content
+ * compared where the stat data cannot tell ({@link WorkTreeChanges}); untracked directories are
+ * never walked, so a 100,000-file checkout is proven clean in a fraction of a full status.
+ *
+ * <p>Index paths are bytes: files are named by them (a name the locale cannot spell, or one that is
+ * not UTF-8, is still found), and a sparse index ({@code git sparse-checkout --sparse-index}),
+ * whose sparse-directory entries JGit cannot read, is compared tree by tree by the plugin's own
+ * reader.
  */
 final class TrackedChanges {
   private TrackedChanges() {}
@@ -33,23 +36,23 @@ final class TrackedChanges {
       return fullStatus(repo); // no ctime or inode to read (Windows): JGit's full status decides
     }
     IndexFile index = IndexFile.read(repo.getIndexFile().toPath());
-    boolean staged = indexDiffersFromHead(repo, index);
-    // JGit compares mtime and size only: a change that only ctime or inode reveals is added here.
-    Set<String> unstaged = WorkTreeChanges.of(repo, index);
-    if (!staged && unstaged.isEmpty()) {
-      return List.of();
-    }
-    TreeSet<String> paths = new TreeSet<>(fullStatus(repo));
-    paths.addAll(unstaged);
+    TreeSet<String> paths = new TreeSet<>(staged(repo, index));
+    // JGit compares mtime and size only: a change that only ctime or inode reveals is found here.
+    paths.addAll(WorkTreeChanges.of(repo, index));
     return List.copyOf(paths);
   }
 
-  private static boolean indexDiffersFromHead(Repository repo, IndexFile index) throws IOException {
+  /** The paths whose index entries differ from HEAD's tree; submodules do not count. */
+  private static Set<String> staged(Repository repo, IndexFile index) throws IOException {
     ObjectId headTree = repo.resolve("HEAD^{tree}");
     // git keeps the index's tree ids (the cache-tree extension): equal root ids settle it at once.
     if (headTree.equals(index.treeId())) {
-      return false;
+      return Set.of();
     }
+    if (index.sparse()) {
+      return SparseIndexDiff.staged(repo, headTree, index);
+    }
+    Set<String> paths = new TreeSet<>();
     try (TreeWalk walk = new TreeWalk(repo)) {
       walk.addTree(headTree);
       walk.addTree(new DirCacheIterator(repo.readDirCache()));
@@ -57,11 +60,11 @@ final class TrackedChanges {
       walk.setFilter(TreeFilter.ANY_DIFF);
       while (walk.next()) {
         if (walk.getFileMode(1) != FileMode.GITLINK && walk.getFileMode(0) != FileMode.GITLINK) {
-          return true;
+          paths.add(walk.getPathString());
         }
       }
-      return false;
     }
+    return paths;
   }
 
   private static List<String> fullStatus(Repository repo) throws GitAPIException {

@@ -3,9 +3,14 @@ package io.github.shipmaven.git;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.git.IndexFile.Entry;
 import io.github.shipmaven.git.IndexFile.StatData;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -175,23 +181,40 @@ final class WorkTreeChanges {
 
   /** The paths of the tracked files that differ from their entries in {@code index}. */
   static Set<String> of(Repository repo, IndexFile index) throws IOException {
-    Path root = repo.getWorkTree().toPath();
+    Path root = repo.getWorkTree().toPath().toAbsolutePath();
+    String rootUri = directoryUri(root);
     List<Entry> entries = index.entries();
     Rules rules = Rules.of(repo.getConfig());
     Verdict[] verdicts = new Verdict[entries.size()];
     IntStream all = IntStream.range(0, entries.size());
     try {
       (entries.size() < PARALLEL_FROM ? all : all.parallel())
-          .forEach(i -> verdicts[i] = verdict(root, entries.get(i), rules, index.writtenSeconds()));
+          .forEach(
+              i ->
+                  verdicts[i] =
+                      verdict(root, rootUri, entries.get(i), rules, index.writtenSeconds()));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     Set<String> changed = new TreeSet<>();
     List<String> compare = new ArrayList<>();
+    CharsetEncoder jvmNames = jvmNameCharset().newEncoder();
+    boolean sparse = index.sparse();
     for (int i = 0; i < verdicts.length; i++) {
+      Entry entry = entries.get(i);
       switch (verdicts[i]) {
-        case CHANGED -> changed.add(entries.get(i).path());
-        case COMPARE_CONTENT -> compare.add(entries.get(i).path());
+        case CHANGED -> changed.add(entry.path());
+        case COMPARE_CONTENT -> {
+          // JGit reads no sparse index, and names files by Java strings: a name that is not
+          // UTF-8, or that the JVM's file name encoding (the locale's: ASCII under LANG=C)
+          // cannot hold, is one it cannot find. Their bytes differ from the blob (verdict() hashed
+          // them), and no clean filter can be applied to them here: they count as changed.
+          if (sparse || !entry.utf8() || !jvmNames.canEncode(entry.path())) {
+            changed.add(entry.path());
+          } else {
+            compare.add(entry.path());
+          }
+        }
         case SAME -> {}
       }
     }
@@ -201,14 +224,15 @@ final class WorkTreeChanges {
     return changed;
   }
 
-  private static Verdict verdict(Path root, Entry entry, Rules rules, int indexSeconds) {
+  private static Verdict verdict(
+      Path root, String rootUri, Entry entry, Rules rules, int indexSeconds) {
     if (entry.stage() != 0 || entry.intentToAdd()) {
       return Verdict.CHANGED; // a conflict, or a path only announced with "git add -N"
     }
     if (entry.unchecked() || (entry.mode() & TYPE_MASK) == GITLINK) {
-      return Verdict.SAME; // git's promise; submodules do not count here
+      return Verdict.SAME; // git's promise (sparse directories too); submodules do not count here
     }
-    Path file = root.resolve(entry.path());
+    Path file = file(root, rootUri, entry.rawPath());
     Map<String, Object> unix;
     try {
       unix = Files.readAttributes(file, STAT, LinkOption.NOFOLLOW_LINKS);
@@ -225,7 +249,110 @@ final class WorkTreeChanges {
         && isBlob(file, (Long) unix.get("size"), entry.id())) {
       return Verdict.SAME;
     }
+    if (verdict == Verdict.COMPARE_CONTENT
+        && (stat.mode() & TYPE_MASK) == SYMLINK
+        && (entry.mode() & TYPE_MASK) == SYMLINK) {
+      return linkTarget(file).map(WorkTreeChanges::blobId).filter(entry.id()::equals).isPresent()
+          ? Verdict.SAME
+          : Verdict.CHANGED;
+    }
     return verdict;
+  }
+
+  /**
+   * The file an index path names, by its bytes. A Java string path is encoded with the JVM's file
+   * name encoding, which follows the locale: under {@code LANG=C} it is ASCII and {@code café.txt}
+   * cannot be named at all ({@code InvalidPathException}), and under any locale a name that is not
+   * UTF-8 ({@code bad\xffname}) comes out as other bytes. A {@code file:} URI's escapes are taken
+   * byte for byte by the JDK's Unix file system, so every name git can hold is reached; ASCII
+   * paths, nearly all, take the plain way.
+   */
+  static Path file(Path root, String rootUri, byte[] rawPath) {
+    boolean ascii = true;
+    for (byte b : rawPath) {
+      ascii &= b > 0;
+    }
+    if (ascii) {
+      return root.resolve(new String(rawPath, StandardCharsets.US_ASCII));
+    }
+    StringBuilder uri = new StringBuilder(rootUri.length() + rawPath.length * 3).append(rootUri);
+    for (byte b : rawPath) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "/-._~".indexOf(c) >= 0) {
+        uri.append((char) c);
+      } else {
+        uri.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return Path.of(URI.create(uri.toString()));
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** {@code file:///…/} of a directory, its bytes escaped as {@link #file} needs. */
+  static String directoryUri(Path directory) {
+    String uri = directory.toUri().toString();
+    return uri.endsWith("/") ? uri : uri + "/";
+  }
+
+  /** The encoding the JVM names files in: {@code sun.jnu.encoding}, the locale's. */
+  static Charset jvmNameCharset() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", ""));
+    } catch (IllegalArgumentException e) {
+      return Charset.defaultCharset();
+    }
+  }
+
+  /** The id git gives {@code content} as a blob. */
+  static ObjectId blobId(byte[] content) {
+    MessageDigest sha1 = Constants.newMessageDigest();
+    sha1.update(Constants.encodedTypeString(Constants.OBJ_BLOB));
+    sha1.update((byte) ' ');
+    sha1.update(Constants.encodeASCII(content.length));
+    sha1.update((byte) 0);
+    sha1.update(content);
+    return ObjectId.fromRaw(sha1.digest());
+  }
+
+  /**
+   * A symlink's target as bytes, what git stores as its blob; empty if it cannot be read. A target
+   * the locale cannot spell is read back through a {@code file:} URI, which escapes its bytes.
+   */
+  static Optional<byte[]> linkTarget(Path link) {
+    Path target;
+    try {
+      target = Files.readSymbolicLink(link);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    String text = target.toString();
+    if (text.chars().allMatch(c -> c > 0 && c < 0x80)) {
+      return Optional.of(text.getBytes(StandardCharsets.US_ASCII));
+    }
+    // toUri makes the path absolute against the link's directory (or the JVM's), escapes every
+    // byte, and ends a directory's path in '/': the target is what follows the prefix.
+    String prefix = target.isAbsolute() ? "" : directoryUri(link.getParent()).substring(7);
+    String uri =
+        (target.isAbsolute() ? target : link.getParent().resolve(target)).toUri().getRawPath();
+    if (uri.endsWith("/") && !text.endsWith("/")) {
+      uri = uri.substring(0, uri.length() - 1);
+    }
+    String escaped = target.isAbsolute() ? uri : uri.substring(prefix.length());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c == '%') {
+        bytes.write(Integer.parseInt(escaped.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        bytes.write(c);
+      }
+    }
+    return Optional.of(bytes.toByteArray());
   }
 
   /** Whether the file's bytes hash to {@code id} as a blob, as git hashes them with no filter. */

@@ -292,6 +292,115 @@ class TrackedChangesTest {
         .hasMessageContaining("ends inside an entry");
   }
 
+  @Test
+  void aNameThatIsNotUtf8IsFoundSoACleanTreeStaysClean() throws Exception {
+    sh("printf x > \"$(printf 'bad\\377name')\"");
+    git("add", "-A");
+    git("commit", "-q", "-m", "latin-1 name");
+    IndexFile index = IndexFile.read(dir.resolve(".git/index"));
+    assertThat(index.entries()).anyMatch(e -> !e.utf8());
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+    // new inodes and ctimes: every file, this one too, is compared by its content
+    Files.setLastModifiedTime(dir.resolve(".git/index"), FileTime.from(WRITTEN));
+    sh("touch \"$(printf 'bad\\377name')\"");
+    assertThat(changedPaths()).isEmpty();
+    sh("printf y > \"$(printf 'bad\\377name')\"");
+    assertThat(changedPaths()).singleElement().asString().startsWith("bad").endsWith("name");
+    assertThat(gitStatus()).hasSize(1);
+  }
+
+  @Test
+  void aNonAsciiNameIsComparedByItsBytes() throws Exception {
+    write("caf\u00e9.txt", "cccc");
+    git("add", "-A");
+    git("commit", "-q", "-m", "accent");
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+    Path cafe = dir.resolve("caf\u00e9.txt");
+    FileTime mtime = Files.getLastModifiedTime(cafe);
+    aSecondLater();
+    Files.writeString(cafe, "CCCC");
+    Files.setLastModifiedTime(cafe, mtime);
+    assertThat(changedPaths()).containsExactly("caf\u00e9.txt");
+    assertThat(gitStatus()).hasSize(1);
+  }
+
+  @Test
+  void underTheCLocaleANonAsciiNameIsFoundToo() throws Exception {
+    write("caf\u00e9.txt", "cccc");
+    write("na\u00efve/r\u00e9sum\u00e9.txt", "rrrr");
+    git("add", "-A");
+    git("commit", "-q", "-m", "accents");
+    // The JVM's file name encoding follows the locale: ASCII under LANG=C, in a JVM of its own.
+    assertThat(changedPathsUnderTheCLocale()).isEqualTo("ANSI_X3.4-1968 []");
+    Files.writeString(dir.resolve("caf\u00e9.txt"), "changed");
+    assertThat(changedPathsUnderTheCLocale()).isEqualTo("ANSI_X3.4-1968 [caf\u00e9.txt]");
+    assertThat(gitStatus()).hasSize(1);
+  }
+
+  @Test
+  void aSparseIndexGetsGitsAnswer() throws Exception {
+    write("docs/d.txt", "dddd");
+    write("docs/deep/e.txt", "eeee");
+    git("add", "-A");
+    git("commit", "-q", "-m", "docs");
+    git("sparse-checkout", "init", "--cone", "--sparse-index");
+    git("sparse-checkout", "set", "src");
+    assertThat(IndexFile.read(dir.resolve(".git/index")).sparse()).isTrue();
+    assertThat(changedPaths()).isEmpty();
+    assertThat(gitStatus()).isEmpty();
+
+    Files.writeString(dir.resolve("src/b.txt"), "changed");
+    assertThat(changedPaths()).containsExactly("src/b.txt");
+    assertThat(gitStatus()).containsExactly("src/b.txt");
+
+    git("add", "src/b.txt"); // staged: the index no longer matches HEAD's tree
+    write("src/new.txt", "nnnn");
+    git("add", "src/new.txt");
+    Files.delete(dir.resolve("a.txt"));
+    assertThat(IndexFile.read(dir.resolve(".git/index")).sparse()).isTrue();
+    assertThat(changedPaths()).containsExactly("a.txt", "src/b.txt", "src/new.txt");
+    assertThat(gitStatus()).containsExactly("a.txt", "src/b.txt", "src/new.txt");
+  }
+
+  @Test
+  void aSparseDirectoryWhoseTreeChangedListsItsPaths() throws Exception {
+    write("docs/d.txt", "dddd");
+    git("add", "-A");
+    git("commit", "-q", "-m", "docs");
+    git("sparse-checkout", "init", "--cone", "--sparse-index");
+    git("sparse-checkout", "set", "src");
+    // A commit made elsewhere changes docs/ in HEAD; the index keeps the old sparse directory.
+    String tree = git("rev-parse", "HEAD^{tree}").trim();
+    String blob = git("hash-object", "-w", "src/b.txt").trim();
+    String docs = git("rev-parse", "HEAD:docs").trim();
+    String newDocs = mktree("100644 blob " + blob + "\td.txt\n");
+    String root = mktree(git("ls-tree", tree).replace(docs, newDocs));
+    String commit = git("commit-tree", root, "-p", "HEAD", "-m", "docs elsewhere").trim();
+    git("update-ref", "HEAD", commit);
+    assertThat(IndexFile.read(dir.resolve(".git/index")).sparse()).isTrue();
+    assertThat(changedPaths()).containsExactly("docs/d.txt");
+    assertThat(gitStatus()).containsExactly("docs/d.txt");
+  }
+
+  private String mktree(String listing) throws Exception {
+    Path input = dir.resolve(".git/mktree-input");
+    Files.writeString(input, listing);
+    try {
+      Process process =
+          new ProcessBuilder("git", "mktree", "--missing")
+              .directory(dir.toFile())
+              .redirectInput(input.toFile())
+              .start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).isZero();
+      return out.trim();
+    } finally {
+      Files.delete(input);
+    }
+  }
+
   private static String debugLines(List<IndexFile.Entry> entries) {
     StringBuilder out = new StringBuilder();
     for (IndexFile.Entry e : entries) {
@@ -339,12 +448,54 @@ class TrackedChangesTest {
     return new GitReader(Map.of()).read(dir).changedPaths();
   }
 
+  /** {@code sun.jnu.encoding} and the changed paths, as a JVM under {@code LANG=C} sees them. */
+  private String changedPathsUnderTheCLocale() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            ChangedPaths.class.getName(),
+            dir.toString());
+    builder.environment().put("LANG", "C");
+    builder.environment().put("LC_ALL", "C");
+    builder.environment().remove("LC_CTYPE");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(err).isZero();
+    return out.trim();
+  }
+
+  /** Prints the JVM's file name encoding and the changed paths of a repository, in UTF-8. */
+  public static final class ChangedPaths {
+    public static void main(String[] args) throws Exception {
+      // The directory arrives as the locale decoded it: ASCII here, as the tests' temp dirs are.
+      List<String> changed = new GitReader(Map.of()).read(Path.of(args[0])).changedPaths();
+      System.out.write(
+          (System.getProperty("sun.jnu.encoding") + " " + changed + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+      System.out.flush();
+    }
+  }
+
   /** git's own answer, asked after the plugin's: git status rewrites the index. */
   private List<String> gitStatus() throws Exception {
     String out = git("status", "--porcelain", "--untracked-files=no");
     return out.isEmpty()
         ? List.of()
         : Arrays.stream(out.split("\n")).map(l -> l.substring(3)).toList();
+  }
+
+  private void sh(String script) throws Exception {
+    Process process =
+        new ProcessBuilder("sh", "-c", script)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("sh %s: %s", script, out).isZero();
   }
 
   private String git(String... args) throws Exception {

@@ -10,8 +10,12 @@ import io.github.shipmaven.git.IndexFile.StatData;
 import io.github.shipmaven.git.WorkTreeChanges.FileStat;
 import io.github.shipmaven.git.WorkTreeChanges.Rules;
 import io.github.shipmaven.git.WorkTreeChanges.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** git's rules field by field; TrackedChangesTest holds them against git itself. */
 class WorkTreeChangesTest {
@@ -117,5 +121,30 @@ class WorkTreeChangesTest {
     assertThat(
             new Rules(true, true, true, false).verdict(link, new FileStat(FILE, RECORDED), 2_000))
         .isEqualTo(SAME);
+  }
+
+  @Test
+  void namesFilesAndReadsLinkTargetsByTheirBytes(@TempDir Path dir) throws Exception {
+    String root = WorkTreeChanges.directoryUri(dir);
+    byte[] latin1 = {'b', 'a', 'd', (byte) 0xff, 'n', 'a', 'm', 'e'};
+    Path bad = WorkTreeChanges.file(dir, root, latin1);
+    Files.writeString(bad, "x");
+    Path cafe = WorkTreeChanges.file(dir, root, "d/caf\u00e9.txt".getBytes(StandardCharsets.UTF_8));
+    Files.createDirectories(cafe.getParent());
+    Files.writeString(cafe, "y");
+    assertThat(cafe).isEqualTo(dir.resolve("d/caf\u00e9.txt"));
+    try (var names = Files.list(dir)) {
+      assertThat(names.count()).isEqualTo(2); // "d" and the Latin-1 name, one entry each
+    }
+    Path link = dir.resolve("link");
+    Files.createSymbolicLink(link, Path.of("d/caf\u00e9.txt"));
+    assertThat(WorkTreeChanges.linkTarget(link))
+        .hasValueSatisfying(
+            t -> assertThat(t).isEqualTo("d/caf\u00e9.txt".getBytes(StandardCharsets.UTF_8)));
+    Path toDir = dir.resolve("to-dir");
+    Files.createSymbolicLink(toDir, Path.of("d"));
+    assertThat(WorkTreeChanges.linkTarget(toDir))
+        .hasValueSatisfying(t -> assertThat(t).isEqualTo(new byte[] {'d'}));
+    assertThat(WorkTreeChanges.linkTarget(dir.resolve("none"))).isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.shipmaven.git;
 
+import io.github.shipmaven.core.ShipException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,6 +144,16 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
       // Every entry takes at least 62 bytes: a corrupt count cannot ask for more room than that.
       List<Entry> entries = new ArrayList<>(Math.max(0, Math.min(count, b.length / 62)));
       int end = readEntries(b, version, count, entries);
+      if (hasExtension(b, end, "link")) {
+        // The entries here are only those changed since the shared index: reading them alone
+        // would miss every other file, and JGit reads no split index either.
+        throw ShipException.config(
+            "The git index "
+                + file
+                + " is a split index (core.splitIndex, git update-index --split-index), which"
+                + " ship-maven-plugin cannot read: run git update-index --no-split-index in the"
+                + " checkout (and unset core.splitIndex).");
+      }
       return new IndexFile(entries, rootTree(b, end), writtenSeconds);
     } catch (IndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new IOException("git index file ends inside an entry: " + file, e);
@@ -206,6 +217,18 @@ record IndexFile(List<Entry> entries, @Nullable ObjectId treeId, int writtenSeco
       p = next;
     }
     return p;
+  }
+
+  /** Whether the extensions between the entries and the file's hash include {@code signature}. */
+  private static boolean hasExtension(byte[] b, int p, String signature) {
+    byte[] wanted = signature.getBytes(StandardCharsets.US_ASCII);
+    while (p + 8 <= b.length - Constants.OBJECT_ID_LENGTH) {
+      if (Arrays.equals(b, p, p + 4, wanted, 0, 4)) {
+        return true;
+      }
+      p += 8 + int32(b, p + 4);
+    }
+    return false;
   }
 
   /** The cache tree's root id, from the extensions between the entries and the file's hash. */

@@ -47,7 +47,7 @@ public final class TagTemplates {
           switch (m.group(1)) {
             case "sha" -> git.sha() + (git.dirty() ? "-dirty" : "");
             case "shortSha" -> git.shortSha() + (git.dirty() ? "-dirty" : "");
-            case "version" -> version;
+            case "version" -> sanitize(version, "version"); // 1.0+build5, as Maven allows
             case "branch" -> {
               if (git.branch() == null) {
                 throw ShipException.config(

@@ -62,9 +62,10 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   /**
    * Tag templates. Placeholders: {@code {sha}} (40 hex), {@code {shortSha}} (7), {@code {branch}}
-   * (made valid as a tag), {@code {version}} (project version), {@code {gitTag}} (exact git tag at
-   * HEAD, made valid as a tag; of several, the highest version as {@code git tag --sort=v:refname}
-   * orders them; a template using it is dropped when there is none).
+   * (made valid as a tag), {@code {version}} (project version, made valid as a tag), {@code
+   * {gitTag}} (exact git tag at HEAD, made valid as a tag; of several, the highest version as
+   * {@code git tag --sort=v:refname} orders them; a template using it is dropped when there is
+   * none).
    *
    * @since 0.1.0
    */

@@ -283,6 +283,20 @@ class TrackedChangesTest {
   }
 
   @Test
+  void aSplitIndexIsOneClearLine() throws Exception {
+    git("update-index", "--split-index");
+    write("new.txt", "n");
+    git("add", "new.txt"); // in the index file; a.txt and the others only in the shared index
+    assertThatThrownBy(this::changedPaths)
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("is a split index")
+        .hasMessageContaining("git update-index --no-split-index");
+    git("update-index", "--no-split-index");
+    assertThat(changedPaths()).containsExactly("new.txt");
+    assertThat(gitStatus()).containsExactly("new.txt");
+  }
+
+  @Test
   void aTruncatedIndexIsAnErrorNotAnAnswer() throws Exception {
     byte[] index = Files.readAllBytes(dir.resolve(".git/index"));
     Path truncated = dir.resolve("truncated-index");

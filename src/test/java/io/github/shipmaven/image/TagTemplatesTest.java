@@ -151,4 +151,19 @@ class TagTemplatesTest {
         .asString()
         .hasSize(128);
   }
+
+  @Test
+  void sanitisesTheVersionToo() {
+    assertThat(
+            TagTemplates.render(
+                List.of("{version}", "app-{version}"),
+                facts("main", false, null),
+                "1.0.0+build.5",
+                ShipLog.NONE))
+        .containsExactly("1.0.0-build.5", "app-1.0.0-build.5");
+    assertThat(
+            TagTemplates.render(
+                List.of("{version}"), facts("main", false, null), "1.0-SNAPSHOT", ShipLog.NONE))
+        .containsExactly("1.0-SNAPSHOT");
+  }
 }

@@ -4,6 +4,7 @@ import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +52,18 @@ public final class GitReader {
     // git's own variables, read from the injected environment rather than the JVM's.
     String gitDir = env.getOrDefault("GIT_DIR", "");
     if (!gitDir.isBlank()) {
-      builder.setGitDir(directory.resolve(gitDir).toFile());
+      try {
+        builder.setGitDir(directory.resolve(gitDir).toFile());
+      } catch (InvalidPathException e) {
+        // A name the JVM's file name encoding (the locale's: ASCII under LANG=C) cannot hold.
+        throw ShipException.config(
+            "GIT_DIR is not a path this JVM can name ("
+                + e.getReason()
+                + ", file names in "
+                + WorkTreeChanges.jvmNameCharset()
+                + "): point it at the .git directory by a path in ASCII, or run with a UTF-8"
+                + " locale (LANG=C.UTF-8).");
+      }
     } else {
       for (String ceiling :
           env.getOrDefault("GIT_CEILING_DIRECTORIES", "").split(File.pathSeparator)) {

@@ -153,6 +153,14 @@ class GitReaderTest {
   }
 
   @Test
+  void aGitDirTheJvmCannotNameIsOneLine() {
+    assertThatThrownBy(() -> new GitReader(Map.of("GIT_DIR", "a\0b")).read(dir))
+        .isInstanceOf(ShipException.class)
+        .hasMessageStartingWith("GIT_DIR is not a path this JVM can name (")
+        .hasMessageContaining("LANG=C.UTF-8");
+  }
+
+  @Test
   void aRepositoryWithoutCommitsIsAClearError() throws Exception {
     TestRepository.init(dir).close();
     assertThatThrownBy(() -> new GitReader(Map.of()).read(dir))

@@ -341,6 +341,10 @@ final class BuildKitBuild {
               + "): set <network> (ship.network) to host, or to none if the steps need no"
               + " network.");
     }
+    String session = BuildServices.explain(where, error);
+    if (session != null) {
+      return ShipException.config(session);
+    }
     if (error.contains("no active sessions")) {
       String image =
           step != null && step.name().startsWith(LOAD_METADATA)

@@ -28,6 +28,11 @@ public final class BuildKitBuilder implements BuildKitRunner {
   }
 
   @Override
+  public boolean logsIn() {
+    return BuildServices.logsIn(services);
+  }
+
+  @Override
   public String build(
       DockerDaemon daemon, ImageBuilder.Request request, BuildContext context, boolean pull) {
     return BuildKitBuild.run(daemon, request, context, pull, services, log);

@@ -19,21 +19,20 @@ import java.util.regex.Pattern;
  * Refuses, before the build context is uploaded, a Dockerfile the chosen builder cannot build as
  * this plugin drives it.
  *
- * <p>Under {@link Builder#BUILDKIT} the plugin posts {@code /build?version=2} without a BuildKit
- * session (no JVM library implements one), so what reaches back into the client fails: {@code RUN
- * --mount=type=secret} and {@code type=ssh} (even with {@code required=false}: without a session
- * the daemon answers "no active sessions", not "not found"), and {@code ADD} of a git repository
- * over SSH (it forwards the client's SSH agent).
+ * <p>Under {@link Builder#BUILDKIT} every build has a BuildKit session, which serves secrets, SSH
+ * agents and registry logins: nothing here reaches back into the client unserved.
  *
- * <p>Under {@link Builder#CLASSIC}, BuildKit-only syntax: RUN's {@code --mount}, {@code --network},
- * {@code --security}, {@code --device}; COPY's {@code --chmod}, {@code --link}, {@code --parents},
- * {@code --exclude}; ADD's {@code --chmod}, {@code --link}, {@code --checksum}, {@code
- * --keep-git-dir}, {@code --unpack}, {@code --exclude}; heredocs; ADD of a git repository; and
- * BuildKit's automatic platform arguments where BuildKit would give them a value and the classic
- * builder gives none. Depending on the Engine version the classic builder rejects these flags
- * ("requires BuildKit", "Unknown flag") or silently ignores them (Engine 23+ ignores {@code
- * --link}, {@code --exclude}, {@code --checksum}...), and from Engine 23 it parses {@code RUN
- * <<EOF} and runs nothing; either way the image is not what the Dockerfile says.
+ * <p>Under {@link Builder#CLASSIC} (the classic builder, and Podman's builder), which has no
+ * session: {@code RUN --mount=type=secret} and {@code type=ssh}, with a line that says the session
+ * is what is missing; and BuildKit-only syntax: RUN's {@code --mount}, {@code --network}, {@code
+ * --security}, {@code --device}; COPY's {@code --chmod}, {@code --link}, {@code --parents}, {@code
+ * --exclude}; ADD's {@code --chmod}, {@code --link}, {@code --checksum}, {@code --keep-git-dir},
+ * {@code --unpack}, {@code --exclude}; heredocs; ADD of a git repository; and BuildKit's automatic
+ * platform arguments where BuildKit would give them a value and the classic builder gives none.
+ * Depending on the Engine version the classic builder rejects these flags ("requires BuildKit",
+ * "Unknown flag") or silently ignores them (Engine 23+ ignores {@code --link}, {@code --exclude},
+ * {@code --checksum}...), and from Engine 23 it parses {@code RUN <<EOF} and runs nothing; either
+ * way the image is not what the Dockerfile says.
  *
  * <p>Platform arguments ({@code TARGETARCH} and the like) under the classic builder: it sets none
  * of them, and an {@code ARG TARGETARCH} with no default declares an empty one, so a use fails
@@ -58,7 +57,8 @@ public final class DockerfileCheck {
 
   private static final String USE_BUILDKIT = "set <builder>buildkit</builder> (ship.builder)";
   private static final String NO_SESSION =
-      "needs a BuildKit session, which the Engine API cannot give a JVM client";
+      " needs a BuildKit session, which the classic builder and Podman's builder do not have: set"
+          + " <builder>buildkit</builder> (ship.builder) and build on a Docker engine with BuildKit";
 
   private static final Set<String> RUN_FLAGS = Set.of("mount", "network", "security", "device");
   private static final Set<String> COPY_FLAGS = Set.of("chmod", "link", "parents", "exclude");
@@ -73,8 +73,6 @@ public final class DockerfileCheck {
               + "([:#%/+?-][^}]*)?}"
               + "|(BUILD(?:PLATFORM|OS|ARCH|VARIANT)|TARGET(?:PLATFORM|OS|ARCH|VARIANT|STAGE))"
               + "(?![A-Za-z0-9_]))");
-  private static final Pattern SSH_GIT =
-      Pattern.compile("ssh://.*|[A-Za-z0-9_-]+@[A-Za-z0-9.-]+:.*");
   private static final Pattern GIT =
       Pattern.compile(
           "(?:ssh|git)://.*|[A-Za-z0-9_-]+@[A-Za-z0-9.-]+:.*|https?://[^?#]+\\.git(?:[?#].*)?");
@@ -113,11 +111,7 @@ public final class DockerfileCheck {
     for (DockerfileInstructions.Error error : parsed.errors()) {
       findings.add(new Finding(error.line(), true, prefix + error.line() + ": " + error.message()));
     }
-    if (builder == Builder.BUILDKIT) {
-      for (Instruction instruction : parsed.instructions()) {
-        sessionProblems(instruction, prefix, findings);
-      }
-    } else {
+    if (builder == Builder.CLASSIC) {
       parsed
           .directive("syntax")
           .ifPresent(
@@ -143,48 +137,20 @@ public final class DockerfileCheck {
     return findings;
   }
 
-  private static void sessionProblems(Instruction instruction, String prefix, List<Finding> out) {
+  /**
+   * The secret or SSH mount of a RUN line, which only a BuildKit session serves; null if it has
+   * none.
+   */
+  private static String sessionMount(Instruction instruction) {
     if (instruction.keyword().equals("RUN")) {
       for (String mount : instruction.flagValues("mount")) {
         String type = mountType(mount);
-        if (type.equals("secret")) {
-          fail(
-              out,
-              prefix,
-              instruction,
-              "RUN --mount=type=secret "
-                  + NO_SESSION
-                  + "; pass the value as a build arg in <buildArgs> (build args stay readable in"
-                  + " the image history, so use a short-lived token), or build this Dockerfile"
-                  + " with docker buildx");
-        } else if (type.equals("ssh")) {
-          fail(
-              out,
-              prefix,
-              instruction,
-              "RUN --mount=type=ssh "
-                  + NO_SESSION
-                  + " (it forwards the client's SSH agent); fetch what it needs into the build"
-                  + " context before the build, or use an https URL with a token build arg, or"
-                  + " build this Dockerfile with docker buildx");
-        }
-      }
-    } else if (instruction.keyword().equals("ADD")) {
-      for (String source : sources(instruction)) {
-        if (SSH_GIT.matcher(source).matches()) {
-          fail(
-              out,
-              prefix,
-              instruction,
-              "ADD "
-                  + source
-                  + " clones over SSH with the client's SSH agent, which needs a BuildKit session"
-                  + " the Engine API cannot give a JVM client; use an https git URL, or clone it"
-                  + " into the build context before the build, or build this Dockerfile with"
-                  + " docker buildx");
+        if (type.equals("secret") || type.equals("ssh")) {
+          return type;
         }
       }
     }
+    return null;
   }
 
   private static void buildKitOnly(Instruction instruction, String prefix, List<Finding> out) {
@@ -196,8 +162,19 @@ public final class DockerfileCheck {
           case "ADD" -> ADD_FLAGS;
           default -> Set.of();
         };
+    String sessionMount = sessionMount(instruction);
     for (String flag : new LinkedHashSet<>(instruction.flagNames())) {
-      if (buildKitFlags.contains(flag)) {
+      if (flag.equals("mount") && sessionMount != null) {
+        fail(
+            out,
+            prefix,
+            instruction,
+            "RUN --mount=type="
+                + sessionMount
+                + (sessionMount.equals("secret")
+                    ? NO_SESSION + " (the secret is served through it)"
+                    : NO_SESSION + " (the SSH agent is forwarded through it)"));
+      } else if (buildKitFlags.contains(flag)) {
         fail(
             out,
             prefix,

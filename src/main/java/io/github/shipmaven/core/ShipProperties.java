@@ -39,6 +39,7 @@ public final class ShipProperties {
   public static final String RENDER_DEPLOY_ID = "ship.render.deployId";
   public static final String BUILDER = "ship.builder";
   public static final String NETWORK = "ship.network";
+  public static final String SSH = "ship.ssh";
 
   /** Project properties set for later plugins. */
   public static final String GIT_SHA = "ship.git.sha";

@@ -17,6 +17,14 @@ public interface BuildKitRunner {
   String build(
       DockerDaemon daemon, ImageBuilder.Request request, BuildContext context, boolean pull);
 
+  /**
+   * Whether the build's session answers BuildKit's registry logins: then BuildKit pulls base images
+   * behind a login itself, and nothing is pulled before the build.
+   */
+  default boolean logsIn() {
+    return false;
+  }
+
   /** For builders that never build with BuildKit (the classic builder's tests, Podman). */
   BuildKitRunner NONE =
       (daemon, request, context, pull) -> {

@@ -151,6 +151,10 @@ public final class ImageBuilder {
   }
 
   private String buildWithBuildKit(Request request, String dockerfile, BuildContext context) {
+    if (buildKit.logsIn()) {
+      // The session answers BuildKit's Auth/Credentials: BuildKit pulls with the login itself.
+      return buildKit.build(daemon, request, context, request.pull());
+    }
     List<BaseImages.BaseImage> baseImages = BaseImages.images(dockerfile, request.buildArgs());
     // BuildKit's own pull (pull=1) cannot log in: where a base image is behind a login, every
     // base image is pulled here instead; else BuildKit pulls them as usual.

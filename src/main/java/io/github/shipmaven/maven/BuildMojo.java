@@ -115,6 +115,28 @@ public class BuildMojo extends AbstractShipMojo {
    */
   @Parameter List<String> cacheFrom;
 
+  /**
+   * Build secrets for {@code RUN --mount=type=secret,id=…}, as {@code docker build --secret}: each
+   * {@code <secret>} has an {@code <id>} and exactly one source, {@code <env>} (an environment
+   * variable's name) or {@code <file>} (a file). Values are read only when BuildKit asks, and never
+   * reach a log, the image or its history. A source that is missing stops the build before it
+   * starts; an id the Dockerfile needs and this list lacks is not found. BuildKit only.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<Secret> secrets;
+
+  /**
+   * SSH agents for {@code RUN --mount=type=ssh}, in the docker CLI's {@code --ssh} syntax: {@code
+   * default} (the agent at {@code SSH_AUTH_SOCK}), {@code default=/path/to/agent.sock}, {@code
+   * id=/path/to/agent.sock}, several separated by commas. Each agent's socket is checked before the
+   * build. BuildKit only; none by default.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.SSH)
+  String ssh;
+
   @Inject
   public BuildMojo(
       SettingsDecrypter decrypter, LifecycleExecutor lifecycle, MavenPluginManager plugins) {
@@ -149,7 +171,23 @@ public class BuildMojo extends AbstractShipMojo {
         noCache,
         builder,
         network,
-        cacheFrom == null ? List.of() : cacheFrom);
+        cacheFrom == null ? List.of() : cacheFrom,
+        secretSettings(secrets),
+        ssh);
+  }
+
+  /** The {@code <secret>} entries as the planner takes them; a Maven-made null entry is kept. */
+  static List<ShipSettings.Secret> secretSettings(List<Secret> secrets) {
+    return secrets == null
+        ? List.of()
+        : secrets.stream()
+            .map(
+                s ->
+                    s == null
+                        ? new ShipSettings.Secret(null, null, null)
+                        : new ShipSettings.Secret(
+                            s.id, s.env, s.file == null ? null : s.file.toPath()))
+            .toList();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.github.shipmaven.core.ShipProperties;
 import io.github.shipmaven.plan.Goal;
 import io.github.shipmaven.plan.ShipPlan;
 import io.github.shipmaven.plan.ShipSteps;
+import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.lifecycle.LifecycleExecutor;
 import org.apache.maven.plugin.MavenPluginManager;
@@ -26,6 +27,21 @@ public class InfoMojo extends AbstractShipMojo {
    */
   @Parameter(property = ShipProperties.BUILDER, defaultValue = "auto")
   String builder;
+
+  /**
+   * The build secrets to report, as ship:build takes them: their ids and sources, never values.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<Secret> secrets;
+
+  /**
+   * The SSH agents to report, as ship:build takes them.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = ShipProperties.SSH)
+  String ssh;
 
   @Inject
   public InfoMojo(
@@ -55,5 +71,6 @@ public class InfoMojo extends AbstractShipMojo {
   @Override
   void run(ShipPlan plan, ShipSteps steps) {
     steps.info(planner(), this::docker, builder);
+    steps.infoSession(BuildMojo.secretSettings(secrets), ssh);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.shipmaven.plan;
 
+import io.github.shipmaven.buildkit.BuildServices;
 import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.docker.ImagePusher;
 import io.github.shipmaven.git.BranchFilter;
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * others. Every part a running goal needs is here and was checked before anything was built.
  *
  * @param build the build request; null unless {@code ship:build} runs
+ * @param services what a BuildKit build's session serves (secrets, SSH agents, logins), checked;
+ *     null unless {@code ship:build} runs
  * @param login the registry login for the push; null when none is needed (a loopback registry
  *     without one) or the push is not planned
  * @param push how to push; null unless {@code ship:push} runs on this branch
@@ -28,6 +31,7 @@ public record ShipPlan(
     List<String> tags,
     BranchFilter branches,
     ImageBuilder.@Nullable Request build,
+    @Nullable BuildServices services,
     @Nullable RegistryCredentials login,
     ImagePusher.@Nullable Policy push,
     @Nullable RenderTarget render) {

@@ -2,6 +2,9 @@ package io.github.shipmaven.plan;
 
 import static io.github.shipmaven.core.ShipProperties.element;
 
+import io.github.shipmaven.buildkit.BuildSecrets;
+import io.github.shipmaven.buildkit.BuildServices;
+import io.github.shipmaven.buildkit.SshAgents;
 import io.github.shipmaven.context.BaseImages;
 import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.Durations;
@@ -102,6 +105,7 @@ public final class ShipPlanner {
         deploys || settings.runs(Goal.ROLLBACK) ? renderTarget(settings, !deploys) : null;
     ImageBuilder.Request build =
         settings.runs(Goal.BUILD) ? buildRequest(settings, image, git, tags) : null;
+    BuildServices services = settings.runs(Goal.BUILD) ? buildServices(settings) : null;
     log.debug(
         "Plan: "
             + image.name()
@@ -119,7 +123,7 @@ public final class ShipPlanner {
             + ", deploy "
             + deploys);
     return new ShipPlan(
-        settings, image, git, tags, branches, build, login, pushes ? push : null, render);
+        settings, image, git, tags, branches, build, services, login, pushes ? push : null, render);
   }
 
   private static List<String> tagTemplates(List<String> tags) {
@@ -455,6 +459,39 @@ public final class ShipPlanner {
         build.network(),
         build.cacheFrom(),
         pullLogins(settings, build.dockerfile(), buildArgs));
+  }
+
+  /**
+   * The build's {@code <secrets>} and {@code <ssh>}, checked (every source there, every agent
+   * socket a socket); env secrets are registered as secrets now, file secrets when read.
+   */
+  public BuildServices buildServices(ShipSettings settings) {
+    ShipSettings.Build build = settings.build();
+    List<BuildSecrets.Source> declared = new ArrayList<>();
+    for (ShipSettings.Secret secret :
+        build.secrets() == null ? List.<ShipSettings.Secret>of() : build.secrets()) {
+      declared.add(new BuildSecrets.Source(secret.id(), secret.env(), secret.file()));
+    }
+    BuildSecrets secrets = BuildSecrets.check(declared, settings.env());
+    for (BuildSecrets.Source source : secrets.sources()) {
+      if (source.env() != null) {
+        BuildSecrets.register(settings.env().get(source.env()), this.secrets);
+      }
+    }
+    SshAgents ssh = SshAgents.parse(build.ssh(), settings.env());
+    CredentialResolver resolver = credentials(settings);
+    ImageReference image = ImageReference.parse(settings.common().image());
+    String serverId = settings.common().serverId();
+    // As ship:push finds them: the push registry's own login (SHIP_REGISTRY_*, <serverId>) for
+    // base images there, and the pull lookup (settings.xml, docker config) for other registries.
+    return new BuildServices(
+        secrets,
+        ssh,
+        registry ->
+            registry.equals(image.registry())
+                ? resolver.resolve(registry, serverId)
+                : resolver.resolveForPull(registry),
+        this.secrets);
   }
 
   /** Logins for the registries the Dockerfile pulls from; only those are sent to the daemon. */

@@ -74,7 +74,15 @@ public record ShipSettings(
       boolean noCache,
       String builder,
       String network,
-      List<String> cacheFrom) {}
+      List<String> cacheFrom,
+      List<Secret> secrets,
+      @Nullable String ssh) {}
+
+  /**
+   * One {@code <secret>} of {@code <secrets>}, unchecked: an id and (should have) exactly one of
+   * {@code env} (a variable's name) and {@code file}.
+   */
+  public record Secret(@Nullable String id, @Nullable String env, @Nullable Path file) {}
 
   /** {@code ship:push}. */
   public record Push(int retries, String stallTimeout) {}

@@ -1,6 +1,8 @@
 package io.github.shipmaven.plan;
 
 import io.github.shipmaven.buildkit.BuildKitBuilder;
+import io.github.shipmaven.buildkit.BuildSecrets;
+import io.github.shipmaven.buildkit.SshAgents;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.ShipProperties;
@@ -17,6 +19,8 @@ import io.github.shipmaven.render.RenderClient;
 import io.github.shipmaven.render.RenderTarget;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +55,8 @@ public final class ShipSteps {
   public String build(DockerDaemon daemon) {
     BuilderChoice builder = BuilderChoice.detect(plan.settings().build().builder(), daemon, env());
     String imageId =
-        new ImageBuilder(daemon, log, new BuildKitBuilder(log)).build(plan.build(), builder);
+        new ImageBuilder(daemon, log, new BuildKitBuilder(log, plan.services().methods(log)))
+            .build(plan.build(), builder);
     ImageRecord.start(recordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())
@@ -255,6 +260,38 @@ public final class ShipSteps {
         "Builder:    "
             + described(() -> BuilderChoice.detect(builder, daemon.get(), env()).reason()));
     log.info("Platform:   " + described(() -> platform(daemon)));
+  }
+
+  /**
+   * Prints what a BuildKit build's session would serve: the ids of {@code <secrets>} and where each
+   * value comes from (never the value), and the ids of {@code <ssh>} with their agents' sockets.
+   */
+  public void infoSession(List<ShipSettings.Secret> secrets, @Nullable String ssh) {
+    log.info(
+        "Secrets:    "
+            + described(
+                () -> {
+                  List<BuildSecrets.Source> declared = new ArrayList<>();
+                  secrets.forEach(
+                      s -> declared.add(new BuildSecrets.Source(s.id(), s.env(), s.file())));
+                  List<String> listed =
+                      BuildSecrets.check(declared, env()).sources().stream()
+                          .map(s -> s.id() + " (" + s.describe() + ")")
+                          .toList();
+                  return listed.isEmpty() ? "none (<secrets>)" : String.join(", ", listed);
+                }));
+    log.info(
+        "SSH:        "
+            + described(
+                () -> {
+                  List<String> agents =
+                      SshAgents.parse(ssh, env()).agents().stream()
+                          .map(SshAgents.Agent::describe)
+                          .toList();
+                  return agents.isEmpty()
+                      ? "none (<ssh>, " + ShipProperties.SSH + ")"
+                      : String.join(", ", agents);
+                }));
   }
 
   private String hook(ShipPlanner planner) {

@@ -225,6 +225,41 @@ class ShipPlannerTest {
             s -> s.builder = "kaniko",
             "<builder> (ship.builder) 'kaniko' is not one of auto, buildkit, classic"),
         Row.of(
+            "secret from an unset variable",
+            s -> s.secrets = List.of(new ShipSettings.Secret("npm", "NPM_TOKEN", null)),
+            "<secret> 'npm' comes from env NPM_TOKEN, which is not set"),
+        Row.of(
+            "secret from a missing file",
+            s ->
+                s.secrets =
+                    List.of(
+                        new ShipSettings.Secret("m2", null, Path.of("/nonexistent/settings.xml"))),
+            "<secret> 'm2' comes from file /nonexistent/settings.xml, which does not exist"),
+        Row.of(
+            "secret with both sources",
+            s -> {
+              s.env.put("NPM_TOKEN", "x");
+              s.secrets =
+                  List.of(new ShipSettings.Secret("npm", "NPM_TOKEN", Path.of("/etc/hostname")));
+            },
+            "<secret> 'npm' has both <env> and <file>"),
+        Row.of(
+            "secret with no source",
+            s -> s.secrets = List.of(new ShipSettings.Secret("npm", null, null)),
+            "<secret> 'npm' has neither <env> nor <file>"),
+        Row.of(
+            "ssh malformed",
+            s -> s.ssh = "default,",
+            "<ssh> (ship.ssh) 'default,' has an empty entry"),
+        Row.of(
+            "ssh default without an agent",
+            s -> s.ssh = "default",
+            "<ssh> (ship.ssh) 'default' means the SSH agent at SSH_AUTH_SOCK, which is not set"),
+        Row.of(
+            "ssh socket that is no socket",
+            s -> s.ssh = "deploy=/etc/hostname",
+            "the agent socket /etc/hostname is a file, not an agent's socket"),
+        Row.of(
             "network unknown",
             s -> s.network = "bridge",
             "<network> (ship.network) 'bridge' is not one of default, host, none"),
@@ -959,6 +994,24 @@ class ShipPlannerTest {
   // ---------------------------------------------------------------------------------------------
 
   /** Raw settings, valid unless a test changes one thing; each goal's part only if it runs. */
+  @Test
+  void secretsAndSshAreCheckedAndEnvValuesMaskedBeforeAnythingIsBuilt() throws Exception {
+    Settings settings = valid();
+    Path file = Files.writeString(home.resolve("settings.xml"), "<settings/>");
+    settings.env.put("NPM_TOKEN", "canary-npm-token-77");
+    settings.secrets =
+        List.of(
+            new ShipSettings.Secret("npm", "NPM_TOKEN", null),
+            new ShipSettings.Secret(" m2 ", null, file));
+    ShipPlan plan = plan(settings);
+    assertThat(plan.services().secrets().sources())
+        .extracting(s -> s.id() + " " + s.describe())
+        .containsExactly("npm env NPM_TOKEN", "m2 file " + file);
+    assertThat(plan.services().ssh().isEmpty()).isTrue();
+    assertThat(plan.services().toString()).doesNotContain("canary");
+    assertThat(secrets.redact("token canary-npm-token-77")).isEqualTo("token ****");
+  }
+
   final class Settings {
     Set<Goal> running = EnumSet.of(Goal.BUILD, Goal.PUSH, Goal.DEPLOY);
     final Map<Goal, String> skipped = new EnumMap<>(Goal.class);
@@ -988,6 +1041,8 @@ class ShipPlannerTest {
     String builder = "auto";
     String network = "default";
     List<String> cacheFrom = List.of();
+    List<ShipSettings.Secret> secrets = List.of();
+    String ssh;
     int retries = 3;
     String stallTimeout = "PT2M";
 
@@ -1065,7 +1120,9 @@ class ShipPlannerTest {
                   noCache,
                   builder,
                   network,
-                  cacheFrom)
+                  cacheFrom,
+                  secrets,
+                  ssh)
               : null,
           running.contains(Goal.PUSH) ? new ShipSettings.Push(retries, stallTimeout) : null,
           running.contains(Goal.DEPLOY) ? new ShipSettings.Deploy(false, true) : null,

@@ -1,3 +1,4 @@
+import io.github.shipmaven.it.DaemonRequestLog
 import io.github.shipmaven.it.ItSupport
 
 def base = "${registry}/it/private-base"
@@ -18,4 +19,7 @@ ItSupport.gitInit(basedir)
 def auth = "${registryUser}:${registryPassword}".bytes.encodeBase64().toString()
 new File(basedir, "docker-config").mkdirs()
 new File(basedir, "docker-config/config.json").text = "{\"auths\":{\"http://${registry}\":{\"auth\":\"${auth}\"}}}"
+// Every request the plugin sends the daemon, request line by request line.
+DaemonRequestLog.start("/tmp/ship-it-private-base.sock", "/var/run/docker.sock",
+    new File(basedir, "daemon-requests.log").path)
 return true

@@ -10,9 +10,15 @@ def source = "docker config docker-config/config.json auths['http://${registry}'
 assert log.contains("[DEBUG]") : "not a debug log"
 assert log.contains("BUILD SUCCESS")
 assert log.contains("Builder: BuildKit (<builder> buildkit)")
-// The plugin pulled the base image with the login, then BuildKit built on it.
+// BuildKit asked the session for the login and pulled the base image itself: the plugin sent no
+// pull (POST /images/create) to the daemon, only the session and the build.
 assert log.contains("Registry ${registry}: credentials from ${source}")
-assert log.contains("Pulled base image ${registry}/it/private-base:1 with the login from ${source}")
+assert log.contains("BuildKit asked for the login of ${registry}: ${source}")
+assert !log.contains("Pulled base image")
+def requests = new File(basedir, "daemon-requests.log").readLines()
+assert requests.any { it.startsWith("POST /session") } : requests
+assert requests.any { it.startsWith("POST /build?") } : requests
+assert !requests.any { it.contains("/images/create") } : requests
 assert log =~ /(?m)^\[INFO\] #\d+ the base image says: ${marker}$/
 assert ItSupport.run(basedir, "docker", "run", "--rm", "--network", "none", image, "cat", "/seen.txt").trim() == marker
 

@@ -99,13 +99,14 @@ public final class BuildSecrets {
     String which = "<secret> '" + source.id() + "'";
     if (source.env() != null) {
       String value = env.get(source.env());
-      if (value == null) {
+      // CI systems set a secret that is not defined as an empty variable: that is missing too.
+      if (value == null || value.isEmpty()) {
         throw ShipException.config(
             which
                 + " comes from env "
                 + source.env()
-                + ", which is not set: set it (a CI secret), or point the <secret> at another"
-                + " source.");
+                + ", which is not set (or empty): set it (a CI secret), or point the <secret> at"
+                + " another source.");
       }
       long size = value.getBytes(StandardCharsets.UTF_8).length;
       if (size > MAX_VALUE) {

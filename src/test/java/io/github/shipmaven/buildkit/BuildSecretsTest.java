@@ -39,8 +39,10 @@ class BuildSecretsTest {
     Path missing = dir.resolve("settings.xml");
     assertThat(problem(List.of(env("npm", "NPM_TOKEN")), Map.of()))
         .isEqualTo(
-            "<secret> 'npm' comes from env NPM_TOKEN, which is not set: set it (a CI secret), or"
-                + " point the <secret> at another source.");
+            "<secret> 'npm' comes from env NPM_TOKEN, which is not set (or empty): set it (a CI"
+                + " secret), or point the <secret> at another source.");
+    assertThat(problem(List.of(env("npm", "NPM_TOKEN")), Map.of("NPM_TOKEN", "")))
+        .startsWith("<secret> 'npm' comes from env NPM_TOKEN, which is not set (or empty)");
     assertThat(problem(List.of(file("m2", missing)), Map.of()))
         .isEqualTo(
             "<secret> 'm2' comes from file "

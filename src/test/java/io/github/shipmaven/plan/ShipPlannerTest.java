@@ -227,7 +227,7 @@ class ShipPlannerTest {
         Row.of(
             "secret from an unset variable",
             s -> s.secrets = List.of(new ShipSettings.Secret("npm", "NPM_TOKEN", null)),
-            "<secret> 'npm' comes from env NPM_TOKEN, which is not set"),
+            "<secret> 'npm' comes from env NPM_TOKEN, which is not set (or empty)"),
         Row.of(
             "secret from a missing file",
             s ->

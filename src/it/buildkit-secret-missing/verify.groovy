@@ -1,0 +1,20 @@
+import io.github.shipmaven.it.ItSupport
+
+def log = new File(basedir, "build.log").text
+def sha = ItSupport.headSha(basedir)
+def image = "${registry}/it/buildkit-secret-missing"
+
+try {
+  // 1: one line: the step, the id, BuildKit's words and the fix.
+  assert log =~ /(?m)^\[ERROR\] .*docker build failed in step \[2\/2\] RUN --mount=type=secret,id=npmrc,required cat \/run\/secrets\/npmrc > \/dev\/null: the Dockerfile needs secret 'npmrc' \(BuildKit: secret npmrc( not found)?: not found\), which <secrets> does not declare: add <secret><id>npmrc<\/id><env>VARIABLE<\/env><\/secret> \(or <file>path<\/file>\) to <secrets>, or mount it with required=false\.$/
+  // 2: built, the step saw no secret.
+  assert log =~ /(?m)^\[INFO\] #\d+ no npmrc: the step ran without it$/
+  assert log.contains("BUILD SUCCESS")
+  // 3: the plan's line; nothing was built in that run.
+  assert log.contains("<secret> 'declared' comes from env SHIP_IT_DECLARED, which is not set (or empty): set it (a CI secret), or point the <secret> at another source.")
+  assert log.count("BUILD FAILURE") == 2
+  assert log.count("Builder: BuildKit") == 2
+} finally {
+  ItSupport.run(basedir, "docker", "rmi", "-f", "${image}:${sha}", "${image}:latest")
+}
+return true

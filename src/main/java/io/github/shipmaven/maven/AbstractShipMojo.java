@@ -15,7 +15,6 @@ import io.github.shipmaven.plan.ShipSteps;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +39,6 @@ import org.jspecify.annotations.Nullable;
  * parameters, call the planner and run a step.
  */
 abstract class AbstractShipMojo extends AbstractMojo {
-  private static final String PLANS_KEY = ShipPlan.class.getName();
   private static final String SECRETS_KEY = Secrets.class.getName();
 
   /**
@@ -200,7 +198,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
   /** The user's home, where docker keeps its config; tests replace it. */
   Path home = Path.of(System.getProperty("user.home"));
 
-  private CompletableFuture<DockerDaemon> docker;
+  private @Nullable CompletableFuture<DockerDaemon> docker;
 
   AbstractShipMojo(SettingsDecrypter decrypter, ShipExecutions executions) {
     this.decrypter = decrypter;
@@ -221,9 +219,12 @@ abstract class AbstractShipMojo extends AbstractMojo {
   /** The goal's work, with the plan validated. */
   abstract void run(ShipPlan plan, ShipSteps steps);
 
-  /** Whether the goal talks to the Docker daemon: then it connects while the plan is made. */
-  boolean needsDocker() {
-    return false;
+  /**
+   * Whether the goal talks to the Docker daemon: then the first such goal of the pipeline connects
+   * while the plan is made, and the later ones use its connection.
+   */
+  final boolean needsDocker() {
+    return Pipeline.DAEMON_GOALS.contains(goal());
   }
 
   /** One execution's settings, as the planner takes them: see {@link ShipExecutions}. */
@@ -247,15 +248,17 @@ abstract class AbstractShipMojo extends AbstractMojo {
       return;
     }
     Secrets secrets = secrets();
-    // Connecting to the daemon costs a fresh JVM ~0.3 s: do it while the plan is made.
-    docker =
-        needsDocker()
-            ? CompletableFuture.supplyAsync(
-                () -> new DockerConnector(environment, home, log()).connect(dockerHost))
-            : null;
+    boolean failed = true;
+    Pipeline pipeline = null;
     try {
-      ShipPlan plan = plan();
+      ShipSettings settings = settings();
+      pipeline = Pipeline.of(project, settings);
+      // Connecting to the daemon costs a fresh JVM ~0.3 s: the first goal that needs it does it
+      // while the plan is made; the later goals of the pipeline use that connection.
+      docker = needsDocker() ? pipeline.daemon(this::connect) : null;
+      ShipPlan plan = plan(pipeline, settings);
       run(plan, new ShipSteps(plan, log(), clock, sleeper));
+      failed = false;
     } catch (ShipException e) {
       String message = secrets.redact(e.getMessage());
       if (e.kind() == ShipException.Kind.CONFIG) {
@@ -268,10 +271,15 @@ abstract class AbstractShipMojo extends AbstractMojo {
           RedactedException.of(e, secrets));
     } finally {
       if (docker != null) {
-        docker.thenAccept(DockerDaemon::close);
+        pipeline.daemonDone(failed);
         docker = null;
       }
     }
+  }
+
+  private CompletableFuture<DockerDaemon> connect() {
+    return CompletableFuture.supplyAsync(
+        () -> new DockerConnector(environment, home, log()).connect(dockerHost));
   }
 
   /** The daemon connection started with the goal; fails as connecting failed. */
@@ -287,29 +295,10 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   /**
    * The validated plan of this pipeline: made by the first ship goal that runs, for every goal of
-   * it that runs, and shared by the others. Plans are kept per pipeline settings, so executions
-   * with different settings never share one.
+   * it that runs, and shared by the others (one git read per build, not one per goal).
    */
-  final ShipPlan plan() {
-    ShipSettings settings = settings();
-    // A list searched with equals, not a map keyed by the settings: hashing them would bootstrap
-    // the generated hashCode of five record classes, ~25 ms in a fresh JVM, for the first goal.
-    @SuppressWarnings("unchecked")
-    List<ShipPlan> plans =
-        project.getContextValue(PLANS_KEY) instanceof List<?> known
-            ? (List<ShipPlan>) known
-            : new ArrayList<>();
-    project.setContextValue(PLANS_KEY, plans);
-    ShipPlan plan = null;
-    for (ShipPlan made : plans) {
-      if (made.settings().equals(settings)) {
-        plan = made;
-      }
-    }
-    if (plan == null) {
-      plan = planner().plan(settings);
-      plans.add(plan);
-    }
+  private ShipPlan plan(Pipeline pipeline, ShipSettings settings) {
+    ShipPlan plan = pipeline.plan(() -> planner().plan(settings));
     project.getProperties().setProperty(ShipProperties.GIT_SHA, plan.git().sha());
     project.getProperties().setProperty(ShipProperties.GIT_SHORT_SHA, plan.git().shortSha());
     if (plan.git().branch() != null) {
@@ -365,7 +354,6 @@ abstract class AbstractShipMojo extends AbstractMojo {
     return new ShipSettings(
         Set.copyOf(running),
         Map.copyOf(skipped),
-        goal(),
         new ShipSettings.Project(
             project.getBasedir().toPath(),
             Path.of(project.getBuild().getDirectory()),

@@ -154,11 +154,6 @@ public class BuildMojo extends AbstractShipMojo {
   }
 
   @Override
-  boolean needsDocker() {
-    return true;
-  }
-
-  @Override
   ShipSettings.Build settingsPart() {
     return new ShipSettings.Build(
         dockerfile == null ? null : dockerfile.toPath(),

@@ -59,15 +59,6 @@ public class InfoMojo extends AbstractShipMojo {
     return null;
   }
 
-  /**
-   * The Engine, Builder and Platform lines ask the daemon: one connection, made while the plan is,
-   * as ship:build's is (connecting costs a fresh JVM about as much as the plan).
-   */
-  @Override
-  boolean needsDocker() {
-    return true;
-  }
-
   @Override
   void run(ShipPlan plan, ShipSteps steps) {
     steps.info(planner(), this::docker, builder);

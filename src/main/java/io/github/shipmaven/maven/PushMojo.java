@@ -66,11 +66,6 @@ public class PushMojo extends AbstractShipMojo {
   }
 
   @Override
-  boolean needsDocker() {
-    return true;
-  }
-
-  @Override
   ShipSettings.Push settingsPart() {
     return new ShipSettings.Push(retries, pushStallTimeout);
   }

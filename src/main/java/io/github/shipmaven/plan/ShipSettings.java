@@ -8,16 +8,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every raw setting of one pipeline, as the POM, the command line and the environment give them,
- * unchecked: the planner's whole input. A goal's part is null when that goal does not run.
+ * unchecked: the planner's whole input. A goal's part is null when that goal does not run. The
+ * goals of one pipeline read equal settings, whichever of them asks: that is how they find the plan
+ * the first of them made.
  *
  * @param running the goals of this plugin that run in this pipeline, the asking one included
  * @param skipped goals that would run but are skipped, with the flag that skips them
- * @param current the goal asking for the plan
  */
 public record ShipSettings(
     Set<Goal> running,
     Map<Goal, String> skipped,
-    Goal current,
     Project project,
     Common common,
     Render render,

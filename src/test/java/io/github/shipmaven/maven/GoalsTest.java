@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.shipmaven.docker.ScriptedDaemon;
 import io.github.shipmaven.git.TestRepository;
 import io.github.shipmaven.plan.Goal;
-import io.github.shipmaven.plan.ShipPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -290,6 +289,90 @@ class GoalsTest {
     assertThat(output()).contains("deploying the tag");
   }
 
+  /**
+   * {@code mvn deploy}'s three goals in one build: the first makes the plan (one git read, one
+   * "Plan:" line), the daemon goals share one connection (one ping), and each goal adds to the
+   * record.
+   */
+  @Test
+  void theGoalsOfOnePipelineShareOnePlanAndOneDaemonConnection(
+      @InjectMojo(goal = "build", pom = POM) BuildMojo build,
+      @InjectMojo(goal = "push", pom = POM) PushMojo push,
+      @InjectMojo(goal = "deploy", pom = POM) DeployMojo deploy)
+      throws Exception {
+    String imageId = "sha256:" + "b8".repeat(32);
+    List<AbstractShipMojo> goals = List.of(prepare(build), prepare(push), prepare(deploy));
+    push.project = build.project; // one project, one build
+    deploy.project = build.project;
+    build.builder = "classic";
+    build.dockerfile = repo.resolve("Dockerfile").toFile();
+    build.contextDirectory = repo.toFile();
+    ShipExecutions pipeline =
+        new ShipExecutions() {
+          @Override
+          public List<AbstractShipMojo.Execution> others(AbstractShipMojo current) {
+            return goals.stream().filter(g -> g != current).map(g -> g.execution()).toList();
+          }
+
+          @Override
+          public Map<Goal, String> bindings(AbstractShipMojo current) {
+            return Map.of();
+          }
+        };
+    try (ScriptedDaemon daemon = ScriptedDaemon.start(home.resolve("daemon"));
+        MockWebServer render = new MockWebServer()) {
+      daemon.on(
+          "POST /build",
+          (request, reply) ->
+              reply.stream(
+                  List.of(
+                      "{\"stream\":\"Step 1/1 : FROM scratch\\n\"}",
+                      "{\"aux\":{\"ID\":\"" + imageId + "\"}}",
+                      "{\"stream\":\"Successfully built b8b8b8b8b8b8\\n\"}")));
+      daemon.on(
+          "GET /images/",
+          (request, reply) ->
+              reply.json(
+                  200, "{\"Id\":\"" + imageId + "\",\"Os\":\"linux\",\"Architecture\":\"amd64\"}"));
+      daemon.on(
+          "POST /images/",
+          (request, reply) ->
+              reply.stream(
+                  List.of(
+                      "{\"status\":\"The push refers to repository [127.0.0.1:5000/team/basic]\"}",
+                      "{\"progressDetail\":{},\"aux\":{\"Tag\":\"t\",\"Digest\":\""
+                          + DIGEST
+                          + "\",\"Size\":527}}")));
+      daemon.on(
+          "GET /distribution/",
+          (request, reply) -> reply.json(200, "{\"Descriptor\":{\"digest\":\"" + DIGEST + "\"}}"));
+      render.enqueue(
+          new MockResponse.Builder().code(200).body("{\"deploy\":{\"id\":\"dep-42\"}}").build());
+      render.start();
+      env.put("DOCKER_HOST", daemon.host());
+      env.put(
+          "RENDER_DEPLOY_HOOK_URL", render.url("/deploy/srv-abc123?key=" + HOOK_KEY).toString());
+      for (AbstractShipMojo goal : goals) {
+        goal.executions = pipeline;
+        goal.execute();
+      }
+
+      assertThat(daemon.requests("GET /_ping")).as("one connection for build and push").hasSize(1);
+      assertThat(daemon.requests("POST /build")).hasSize(1);
+      assertThat(daemon.requests("POST /images/")).as("both tags pushed").hasSize(2);
+      assertThat(lines.stream().filter(l -> l.startsWith("DEBUG Plan: ")))
+          .as("one plan, made by ship:build")
+          .hasSize(1);
+      assertThat(render.takeRequest().getUrl().queryParameter("imgURL"))
+          .isEqualTo("127.0.0.1:5000/team/basic@" + DIGEST);
+    }
+    assertThat(Files.readString(repo.resolve("target/ship/image.json")))
+        .contains(imageId)
+        .contains(DIGEST)
+        .contains("\"id\" : \"dep-42\"");
+    assertThat(build.project.getProperties().getProperty("ship.image.digest")).isEqualTo(DIGEST);
+  }
+
   /** A plan made by an earlier goal that did not foresee push or deploy (no login, no hook). */
   void planWithoutPushOrDeploy(AbstractShipMojo mojo) throws Exception {
     InfoMojo info = new InfoMojo(null, null, null);
@@ -301,7 +384,7 @@ class GoalsTest {
     info.image = mojo.image;
     info.tags = mojo.tags;
     info.execute();
-    assertThat(mojo.project.getContextValue(ShipPlan.class.getName())).isNotNull();
+    assertThat(mojo.project.getContextValue(Pipeline.class.getName())).isNotNull();
   }
 
   @Test

@@ -634,7 +634,6 @@ class ShipPlannerTest {
     server("ghcr.io", "ci", SERVER_PASSWORD);
     Settings settings = valid().image("ghcr.io/team/app").withoutRegistryLogin();
     settings.timeout = "PT10"; // the typo: no unit
-    assertThat(settings.current).isEqualTo(Goal.BUILD);
     assertThat(settings.running).contains(Goal.BUILD, Goal.PUSH, Goal.DEPLOY);
 
     assertThat(failure(settings))
@@ -1015,7 +1014,6 @@ class ShipPlannerTest {
   final class Settings {
     Set<Goal> running = EnumSet.of(Goal.BUILD, Goal.PUSH, Goal.DEPLOY);
     final Map<Goal, String> skipped = new EnumMap<>(Goal.class);
-    Goal current = Goal.BUILD;
     String image = "127.0.0.1:5000/team/app";
     List<String> tags = List.of();
     List<String> branches = List.of();
@@ -1085,10 +1083,9 @@ class ShipPlannerTest {
       return this;
     }
 
-    /** Only these goals run; the first asks for the plan. */
+    /** Only these goals run. */
     Settings only(Goal... goals) {
       running = EnumSet.copyOf(Arrays.asList(goals));
-      current = goals[0];
       return this;
     }
 
@@ -1102,7 +1099,6 @@ class ShipPlannerTest {
       return new ShipSettings(
           Set.copyOf(running),
           Map.copyOf(skipped),
-          current,
           new ShipSettings.Project(
               repo, repo.resolve("target"), "app", "Ship App", "1.2.3", null, Map.of()),
           new ShipSettings.Common(image, tags, branches, allowDirty, dockerHost, serverId),

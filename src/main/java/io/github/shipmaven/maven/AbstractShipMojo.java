@@ -257,7 +257,11 @@ abstract class AbstractShipMojo extends AbstractMojo {
       // while the plan is made; the later goals of the pipeline use that connection.
       docker = needsDocker() ? pipeline.daemon(this::connect) : null;
       ShipPlan plan = plan(pipeline, settings);
-      run(plan, new ShipSteps(plan, log(), clock, sleeper));
+      ShipSteps steps = new ShipSteps(plan, log(), clock, sleeper);
+      if (pipeline.firstToStart()) {
+        steps.headStart(goal(), docker);
+      }
+      run(plan, steps);
       failed = false;
     } catch (ShipException e) {
       String message = secrets.redact(e.getMessage());

@@ -29,6 +29,7 @@ final class Pipeline {
   private @Nullable ShipPlan plan;
   private @Nullable CompletableFuture<DockerDaemon> daemon;
   private int daemonGoalsLeft;
+  private boolean headStarted;
 
   private Pipeline(ShipSettings settings) {
     this.settings = settings;
@@ -71,9 +72,11 @@ final class Pipeline {
     return plan;
   }
 
-  /** The plan, if a goal made it. */
-  synchronized @Nullable ShipPlan planned() {
-    return plan;
+  /** True for the first goal that asks: it gives the later goals their head start. */
+  synchronized boolean firstToStart() {
+    boolean first = !headStarted;
+    headStarted = true;
+    return first;
   }
 
   /**

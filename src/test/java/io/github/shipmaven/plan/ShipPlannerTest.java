@@ -7,6 +7,7 @@ import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipProperties;
+import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.git.TestRepository;
 import io.github.shipmaven.registry.CredentialResolver;
 import io.github.shipmaven.registry.RegistryCredentials;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
@@ -639,6 +642,30 @@ class ShipPlannerTest {
     assertThat(failure(settings))
         .contains("<timeout> (ship.render.timeout) 'PT10' is not an ISO-8601 duration");
     assertThat(serverLookups).as("nothing of the push was looked at yet").isEmpty();
+  }
+
+  @Test
+  void theHeadStartOfLaterGoalsWaitsForNothingAndKeepsItsFailuresToItself() throws Exception {
+    ShipPlan plan = plan(valid());
+    ShipSteps steps = new ShipSteps(plan, log, Clock.systemUTC(), duration -> {});
+    int logged = log.lines.size() + log.debug.size();
+    CompletableFuture<DockerDaemon> unreachable = new CompletableFuture<>();
+    Thread headStart = steps.headStart(Goal.BUILD, unreachable);
+    assertThat(headStart).as("push and deploy come after the build").isNotNull();
+    assertThat(headStart.isDaemon()).as("never keeps the JVM alive").isTrue();
+    unreachable.completeExceptionally(new IllegalStateException("no daemon " + REGISTRY_PASSWORD));
+    headStart.join(10_000);
+    assertThat(headStart.isAlive()).isFalse();
+    assertThat(log.lines.size() + log.debug.size())
+        .as("it logs nothing, failures included")
+        .isEqualTo(logged);
+
+    assertThat(steps.headStart(Goal.DEPLOY, null)).as("nothing comes after the deploy").isNull();
+    assertThat(
+            new ShipSteps(plan(valid().only(Goal.BUILD)), log, Clock.systemUTC(), d -> {})
+                .headStart(Goal.BUILD, unreachable))
+        .as("a build alone has no later goal")
+        .isNull();
   }
 
   @Test

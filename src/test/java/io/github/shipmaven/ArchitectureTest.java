@@ -88,6 +88,27 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("com.github.dockerjava..");
 
+  /**
+   * The push reads its stream with Jackson's streaming parser through the plugin's own transport:
+   * docker-java's client and an object mapper cost a cold ship:push ~900 classes (bench/README.md,
+   * "Pipeline").
+   */
+  @ArchTest
+  static final ArchRule thePushLoadsNoDockerJavaClientNorObjectMapper =
+      noClasses()
+          .that()
+          .haveSimpleNameStartingWith("ImagePusher")
+          .or()
+          .haveSimpleNameStartingWith("PushStream")
+          .or()
+          .haveSimpleNameStartingWith("DaemonItem")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "com.github.dockerjava.api..",
+              "com.github.dockerjava.core..",
+              "com.fasterxml.jackson.databind..");
+
   @ArchTest
   static final ArchRule nothingUsesMaven =
       noClasses()

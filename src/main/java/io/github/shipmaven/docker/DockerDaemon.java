@@ -1,14 +1,16 @@
 package io.github.shipmaven.docker;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectImageResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
+import io.github.shipmaven.core.ShipException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -238,12 +240,50 @@ public final class DockerDaemon implements AutoCloseable {
    * no such image.
    */
   public @Nullable String platformOf(String reference) {
-    try {
-      InspectImageResponse image = client().inspectImageCmd(reference).exec();
-      return image.getOs() + "/" + image.getArch();
-    } catch (NotFoundException e) {
-      return null;
+    // The plugin's own transport and a streaming read of two fields: docker-java's inspectImageCmd
+    // would load its client, its command tree and an object mapper for them.
+    Request request =
+        Request.builder().method(Request.Method.GET).path("/images/" + reference + "/json").build();
+    String os = null;
+    String arch = null;
+    try (DockerHttpClient.Response response = transport.execute(request);
+        InputStream body = response.getBody()) {
+      if (response.getStatusCode() == 404) {
+        return null;
+      }
+      if (response.getStatusCode() != 200) {
+        throw new IOException(
+            "HTTP "
+                + response.getStatusCode()
+                + ": "
+                + new String(body.readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+      try (JsonParser parser = StreamJson.FACTORY.createParser(body)) {
+        if (parser.nextToken() == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_STRING && field.equals("Os")) {
+              os = parser.getText();
+            } else if (value == JsonToken.VALUE_STRING && field.equals("Architecture")) {
+              arch = parser.getText();
+            } else {
+              parser.skipChildren();
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw ShipException.failed(
+          "The Docker daemon at "
+              + where
+              + " could not inspect "
+              + reference
+              + ": "
+              + DockerConnector.rootMessage(e),
+          e);
     }
+    return os + "/" + arch;
   }
 
   @Override

@@ -1,11 +1,7 @@
 package io.github.shipmaven.docker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.api.command.PushImageCmd;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.PushResponseItem;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import io.github.shipmaven.core.Bytes;
@@ -21,7 +17,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +32,14 @@ import org.jspecify.annotations.Nullable;
  * source; nor is a stall on an engine that keeps the stuck upload, which a retry would only join.
  * The digest the stream reports is checked against what the registry then serves for the tag, asked
  * through the daemon with the same login.
+ *
+ * <p>The push goes through the plugin's own transport and its stream is read with Jackson's
+ * streaming parser ({@link DaemonItem}), not through docker-java's {@code pushImageCmd}: for this
+ * one call docker-java's client loads its whole command tree, Guava and an object mapper, ~900
+ * classes that were most of a cold {@code ship:push}'s time, and its callback completes normally on
+ * a failed push anyway, so every item was checked here already.
  */
 public final class ImagePusher {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * The slowest upload, in bytes of the image a second, that a push on an engine whose push stream
@@ -185,26 +191,64 @@ public final class ImagePusher {
       ImageReference image, String tag, RegistryCredentials credentials, Duration stallTimeout) {
     String reference = image.withTag(tag);
     PushStream stream = new PushStream(reference, tag, log);
-    PushImageCmd cmd = daemon.client().pushImageCmd(image.name()).withTag(tag);
     // Always a login, if only an empty one: Docker 20.10 answers 400 to a push without the header.
-    cmd.withAuthConfig(
-        credentials == null
-            ? new AuthConfig().withRegistryAddress(image.registry())
-            : DockerAuth.of(image.registry(), credentials));
-    DaemonStream<PushResponseItem> callback = new DaemonStream<>(stream::accept);
-    // Closing the connection ends the push stream; whether the daemon's upload ends with it
-    // depends on the engine (DockerDaemon.keepsAbandonedUploads).
-    IdleWatch stall = IdleWatch.start(stallTimeout, stream::lastProgress, callback::closeQuietly);
-    Throwable failure;
+    Map<String, String> headers =
+        Map.of("X-Registry-Auth", registryAuth(image.registry(), credentials, true));
+    String path = "/images/" + pathSegment(image.name()) + "/push?tag=" + pathSegment(tag);
+    // The stream is read on a thread of its own, so that a stall ends the wait even before the
+    // daemon answered at all: closing the answer ends the stream; whether the daemon's upload ends
+    // with it depends on the engine (DockerDaemon.keepsAbandonedUploads).
+    AtomicReference<DockerDaemon.Answer> open = new AtomicReference<>();
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    IdleWatch stall =
+        IdleWatch.start(
+            stallTimeout,
+            stream::lastProgress,
+            () -> {
+              ended.complete(null);
+              closeQuietly(open.get());
+            });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (DockerDaemon.Answer answer = daemon.post(path, headers, null)) {
+                open.set(answer);
+                if (stall.fired()) {
+                  return;
+                }
+                if (answer.status() != 200) {
+                  ended.complete(
+                      "the Docker daemon answered HTTP "
+                          + answer.status()
+                          + ": "
+                          + message(answer.body()));
+                  return;
+                }
+                DaemonItem.read(answer.body(), stream::accept);
+                ended.complete(null);
+              } catch (IOException | RuntimeException e) {
+                ended.completeExceptionally(e);
+              }
+            },
+            "ship-push");
+    reader.setDaemon(true);
+    reader.start();
+    Throwable failure = null;
+    String refused;
     try {
-      failure = cmd.exec(callback).await("pushing " + reference);
-    } catch (NotFoundException e) {
-      failure = e;
+      refused = ended.join();
+    } catch (CompletionException e) {
+      failure = e.getCause();
+      refused = null;
     } finally {
       stall.stop();
     }
-    if (failure instanceof NotFoundException) {
-      throw notInDaemon(reference);
+    if (refused != null) {
+      // The daemon refused the request itself (Podman: 404 for an image it does not have).
+      String described = DockerConnector.rootMessage(new IllegalStateException(refused));
+      return refused.contains("HTTP 404")
+          ? new Attempt(null, described, RegistryFailures.Kind.NOT_IN_DAEMON)
+          : Attempt.failed(described);
     }
     if (stall.fired()) {
       String layer = stream.stuckWhere();
@@ -272,7 +316,7 @@ public final class ImagePusher {
             .method(Request.Method.GET)
             .path(
                 "/distribution/" + URLEncoder.encode(reference, StandardCharsets.UTF_8) + "/json");
-    request.putHeader("X-Registry-Auth", registryAuth(image.registry(), credentials));
+    request.putHeader("X-Registry-Auth", registryAuth(image.registry(), credentials, false));
     String served;
     try (DockerHttpClient.Response response = daemon.transport().execute(request.build());
         InputStream body = response.getBody()) {
@@ -298,7 +342,7 @@ public final class ImagePusher {
                 + ", stands.");
         return;
       }
-      served = JSON.readTree(text).path("Descriptor").path("digest").asText(null);
+      served = descriptorDigest(text);
     } catch (IOException | RuntimeException e) {
       log.warn(
           reference
@@ -322,19 +366,78 @@ public final class ImagePusher {
     log.debug(reference + ": the registry serves " + served + ", as pushed.");
   }
 
-  /** The daemon's {@code X-Registry-Auth}: base64url JSON of the login, {@code {}} for none. */
-  private static String registryAuth(String registry, RegistryCredentials credentials) {
-    ObjectNode auth = JSON.createObjectNode();
+  /**
+   * The daemon's {@code X-Registry-Auth}: base64url JSON of the login. For none: {@code
+   * {"serveraddress":…}} on a push, as docker-java sent it, {@code {}} elsewhere.
+   */
+  private static String registryAuth(
+      String registry, @Nullable RegistryCredentials credentials, boolean forPush) {
+    Map<String, String> auth = new LinkedHashMap<>();
     if (credentials == null) {
-      return Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
-    }
-    if (credentials.identityToken()) {
-      auth.put("identitytoken", credentials.secret());
+      if (forPush) {
+        auth.put("serveraddress", registry);
+      }
     } else {
-      auth.put("username", credentials.username());
-      auth.put("password", credentials.secret());
+      if (credentials.identityToken()) {
+        auth.put("identitytoken", credentials.secret());
+      } else {
+        auth.put("username", credentials.username());
+        auth.put("password", credentials.secret());
+      }
+      auth.put("serveraddress", credentials.serverAddress(registry));
     }
-    auth.put("serveraddress", credentials.serverAddress(registry));
-    return Base64.getUrlEncoder().encodeToString(auth.toString().getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .encodeToString(StreamJson.object(auth).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A path segment as docker-java wrote it: {@code 127.0.0.1:5000%2Fteam%2Fapp}. */
+  private static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("%3A", ":");
+  }
+
+  /** The {@code message} of a daemon's error answer, or its text. */
+  private static String message(InputStream body) throws IOException {
+    String text = new String(body.readAllBytes(), StandardCharsets.UTF_8).strip();
+    try (JsonParser parser = StreamJson.FACTORY.createParser(text)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        String message = StreamJson.field(parser, "message");
+        if (message != null) {
+          return message.strip();
+        }
+      }
+    } catch (IOException notJson) {
+      // the text itself says it
+    }
+    return text;
+  }
+
+  /** {@code Descriptor.digest} of {@code /distribution}'s answer, or null. */
+  private static @Nullable String descriptorDigest(String text) throws IOException {
+    try (JsonParser parser = StreamJson.FACTORY.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String digest = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if (field.equals("Descriptor")) {
+          digest = StreamJson.field(parser, "digest");
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return digest;
+    }
+  }
+
+  private static void closeQuietly(DockerDaemon.@Nullable Answer answer) {
+    if (answer != null) {
+      try {
+        answer.close();
+      } catch (RuntimeException ignored) {
+        // already broken: the stream ends either way
+      }
+    }
   }
 }

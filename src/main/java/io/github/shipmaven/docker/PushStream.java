@@ -1,6 +1,5 @@
 package io.github.shipmaven.docker;
 
-import com.github.dockerjava.api.model.ResponseItem;
 import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.ShipLog;
 import java.util.LinkedHashMap;
@@ -39,17 +38,16 @@ final class PushStream {
     this.log = log;
   }
 
-  void accept(ResponseItem item) {
-    String itemError = DaemonStream.errorOf(item);
-    if (itemError != null) {
-      error = error == null ? itemError : error;
+  void accept(DaemonItem item) {
+    if (item.error() != null) {
+      error = error == null ? item.error() : error;
       return;
     }
-    if (item.getRawValues().get("aux") instanceof Map<?, ?> aux) {
-      acceptAux(aux);
+    if (item.aux() != null) {
+      acceptAux(item.aux());
       return;
     }
-    String status = item.getStatus();
+    String status = item.status();
     if (status == null) {
       return;
     }
@@ -60,14 +58,13 @@ final class PushStream {
       log.debug(reference + ": " + status);
       return;
     }
-    String id = item.getId();
+    String id = item.id();
     if (id == null || id.equals(tag)) {
       log.debug(reference + ": " + status);
       return;
     }
-    long current =
-        item.getProgressDetail() == null ? 0 : orZero(item.getProgressDetail().getCurrent());
-    long total = item.getProgressDetail() == null ? 0 : orZero(item.getProgressDetail().getTotal());
+    long current = item.current();
+    long total = item.total();
     Layer before = layers.put(id, new Layer(status, current, total));
     if (before == null || !before.status().equals(status) || before.current() != current) {
       lastProgress = System.nanoTime();
@@ -105,10 +102,6 @@ final class PushStream {
             e ->
                 name.equalsIgnoreCase(String.valueOf(e.getKey()))
                     && Boolean.TRUE.equals(e.getValue()));
-  }
-
-  private static long orZero(Long value) {
-    return value == null ? 0 : value;
   }
 
   /** When a layer last advanced (or the stream last confirmed something), in nanoTime terms. */

@@ -259,7 +259,7 @@ abstract class AbstractShipMojo extends AbstractMojo {
       ShipPlan plan = plan(pipeline, settings);
       ShipSteps steps = new ShipSteps(plan, log(), clock, sleeper);
       if (pipeline.firstToStart()) {
-        steps.headStart(goal(), docker);
+        steps.headStart(goal());
       }
       run(plan, steps);
       failed = false;

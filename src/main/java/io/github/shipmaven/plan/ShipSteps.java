@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -55,36 +54,28 @@ public final class ShipSteps {
   /**
    * Starts what the later goals of this pipeline will need and what does not depend on the goals
    * before them, on a background thread, while this goal and Maven's phases in between run: the
-   * push's daemon client (docker-java's, with its object mapper) and the deploy's HTTP client
-   * (okhttp, on Kotlin). A fresh JVM spends most of those goals' own time loading these classes;
-   * during a build it mostly waits for the daemon. Nothing waits for the head start, and nothing it
-   * does is used but the classes it loaded and the daemon's client: a failure here is ignored, and
-   * the goal that needs the thing meets it again and reports it. It logs nothing.
+   * deploy's HTTP client (okhttp, on Kotlin), whose classes are most of a cold {@code
+   * ship:deploy}'s time; during a build the JVM mostly waits for the daemon. (The push needs
+   * nothing of the kind: it shares the build's daemon connection and reads its stream with the
+   * parser the build loaded.) Nothing waits for the head start, and nothing it makes is used but
+   * the classes it loaded: a failure here is ignored, and the goal that needs the thing meets it
+   * again and reports it where it matters. It logs nothing.
    *
    * @param current the goal that made the plan: only the goals after it get a head start
-   * @param daemon the pipeline's daemon connection, null if this goal has none
    * @return the thread it started, or null when no later goal needs anything
    */
-  public @Nullable Thread headStart(
-      Goal current, @Nullable CompletableFuture<DockerDaemon> daemon) {
-    boolean push = current == Goal.BUILD && plan.push() != null && daemon != null;
+  public @Nullable Thread headStart(Goal current) {
     boolean deploy =
         (current == Goal.BUILD || current == Goal.PUSH)
             && plan.render() != null
             && plan.settings().runs(Goal.DEPLOY);
-    if (!push && !deploy) {
+    if (!deploy) {
       return null;
     }
     Thread thread =
         new Thread(
-            () -> {
-              if (push) {
-                quietly(() -> daemon.join().client());
-              }
-              if (deploy) {
-                quietly(() -> RenderClient.forTarget(plan.render(), clock, sleeper, ShipLog.NONE));
-              }
-            },
+            () ->
+                quietly(() -> RenderClient.forTarget(plan.render(), clock, sleeper, ShipLog.NONE)),
             "ship-head-start");
     thread.setDaemon(true); // never keeps the JVM alive
     thread.start();

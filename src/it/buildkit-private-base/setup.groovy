@@ -20,6 +20,7 @@ def auth = "${registryUser}:${registryPassword}".bytes.encodeBase64().toString()
 new File(basedir, "docker-config").mkdirs()
 new File(basedir, "docker-config/config.json").text = "{\"auths\":{\"http://${registry}\":{\"auth\":\"${auth}\"}}}"
 // Every request the plugin sends the daemon, request line by request line.
-DaemonRequestLog.start("/tmp/ship-it-private-base.sock", "/var/run/docker.sock",
+def engineHost = binding.hasVariable("engineHost") ? binding.getVariable("engineHost") : "unix:///var/run/docker.sock"
+DaemonRequestLog.start("/tmp/ship-it-private-base.sock", engineHost - "unix://",
     new File(basedir, "daemon-requests.log").path)
 return true

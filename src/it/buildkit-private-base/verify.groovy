@@ -1,4 +1,6 @@
 import io.github.shipmaven.it.ItSupport
+// The engine under test: the engine matrix's (scriptVariables engineHost), else the stack's Docker.
+def engineHost = binding.hasVariable("engineHost") ? binding.getVariable("engineHost") : "unix:///var/run/docker.sock"
 
 def logFile = new File(basedir, "build.log")
 def log = logFile.text
@@ -20,7 +22,7 @@ assert requests.any { it.startsWith("POST /session") } : requests
 assert requests.any { it.startsWith("POST /build?") } : requests
 assert !requests.any { it.contains("/images/create") } : requests
 assert log =~ /(?m)^\[INFO\] #\d+ the base image says: ${marker}$/
-assert ItSupport.run(basedir, "docker", "run", "--rm", "--network", "none", image, "cat", "/seen.txt").trim() == marker
+assert ItSupport.run(basedir, "docker", "-H", engineHost, "run", "--rm", "--network", "none", image, "cat", "/seen.txt").trim() == marker
 
 def leaks = ItSupport.secretsIn(logFile, [registryUser], [registryPassword])
 assert leaks.isEmpty() : "secrets in the -X log: ${leaks}"

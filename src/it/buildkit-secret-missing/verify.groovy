@@ -1,4 +1,6 @@
 import io.github.shipmaven.it.ItSupport
+// The engine under test: the engine matrix's (scriptVariables engineHost), else the stack's Docker.
+def engineHost = binding.hasVariable("engineHost") ? binding.getVariable("engineHost") : "unix:///var/run/docker.sock"
 
 def log = new File(basedir, "build.log").text
 def sha = ItSupport.headSha(basedir)
@@ -15,6 +17,6 @@ try {
   assert log.count("BUILD FAILURE") == 2
   assert log.count("Builder: BuildKit") == 2
 } finally {
-  ItSupport.run(basedir, "docker", "rmi", "-f", "${image}:${sha}", "${image}:latest")
+  ItSupport.run(basedir, "docker", "-H", engineHost, "rmi", "-f", "${image}:${sha}", "${image}:latest")
 }
 return true

@@ -1,6 +1,6 @@
 import io.github.shipmaven.it.ItSupport
 
-new File(basedir, ".dockerignore").text = "secret-settings.xml\nfile-canary.txt\nimage.tar\n.git\ntarget\n"
+new File(basedir, ".dockerignore").text = "secret-settings.xml\nfile-canary.txt\n.git\ntarget\n"
 ItSupport.gitInit(basedir)
 
 // The file secret: a Maven settings.xml whose password is new in every run. Untracked, and kept

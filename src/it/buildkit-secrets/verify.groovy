@@ -1,5 +1,8 @@
 import io.github.shipmaven.it.ItSupport
+import io.github.shipmaven.it.SavedImage
 import java.security.MessageDigest
+// The engine under test: the engine matrix's (scriptVariables engineHost), else the stack's Docker.
+def engineHost = binding.hasVariable("engineHost") ? binding.getVariable("engineHost") : "unix:///var/run/docker.sock"
 
 def logFile = new File(basedir, "build.log")
 def log = logFile.text
@@ -10,7 +13,7 @@ def settingsFile = new File(basedir, "secret-settings.xml")
 def filePassword = new File(basedir, "file-canary.txt").text.trim()
 def sha256 = { byte[] bytes -> MessageDigest.getInstance("SHA-256").digest(bytes).encodeHex().toString() }
 def inImage = { String path ->
-  ItSupport.run(basedir, "docker", "run", "--rm", "--network", "none", image, "cat", path).trim()
+  ItSupport.run(basedir, "docker", "-H", engineHost, "run", "--rm", "--network", "none", image, "cat", path).trim()
 }
 
 try {
@@ -29,13 +32,11 @@ try {
   // Nowhere else: not in the -X log (any encoding), the layers, the history or image.json.
   def leaks = ItSupport.secretsIn(logFile, ["deployer"], [token, filePassword])
   assert leaks.isEmpty() : "secrets in the -X log: ${leaks}"
-  def saved = new File(basedir, "image.tar")
-  ItSupport.run(basedir, "docker", "save", "-o", saved.path, image)
-  def layers = new String(saved.bytes, "ISO-8859-1")
+  def layers = SavedImage.content(engineHost, image)
   assert !layers.contains(token) : "the token is in the image"
   assert !layers.contains(filePassword) : "the settings.xml password is in the image"
-  assert layers.contains("token.sha256") // the tar was read: the image's own files are there
-  def history = ItSupport.run(basedir, "docker", "history", "--no-trunc", image)
+  assert layers.contains(sha256(token.bytes)) // the layers were read: the step's own file is there
+  def history = ItSupport.run(basedir, "docker", "-H", engineHost, "history", "--no-trunc", image)
   assert history.contains("sha256sum /run/secrets/token") // the RUN line is there, no value
   assert !history.contains(token) && !history.contains(filePassword)
   def record = new File(basedir, "target/ship/image.json").text
@@ -46,7 +47,6 @@ try {
   assert log.contains("Secrets:    token (env SHIP_IT_BUILD_TOKEN), m2settings (file ${settingsFile.canonicalPath})")
   assert log.contains("SSH:        none (<ssh>, ship.ssh)")
 } finally {
-  new File(basedir, "image.tar").delete()
-  ItSupport.run(basedir, "docker", "rmi", "-f", image, "${registry}/it/buildkit-secrets:latest")
+  ItSupport.run(basedir, "docker", "-H", engineHost, "rmi", "-f", image, "${registry}/it/buildkit-secrets:latest")
 }
 return true

@@ -1,4 +1,6 @@
 import io.github.shipmaven.it.ItSupport
+// The engine under test: the engine matrix's (scriptVariables engineHost), else the stack's Docker.
+def engineHost = binding.hasVariable("engineHost") ? binding.getVariable("engineHost") : "unix:///var/run/docker.sock"
 
 def log = new File(basedir, "build.log").text
 def sha = ItSupport.headSha(basedir)
@@ -11,7 +13,7 @@ try {
   assert log =~ /(?m)^\[INFO\] #\d+ agent keys: 1$/
   assert log =~ /(?m)^\[INFO\] #\d+ agent key: ${comment}$/
   def listed = { String path ->
-    ItSupport.run(basedir, "docker", "run", "--rm", "--network", "none", image, "cat", path).trim()
+    ItSupport.run(basedir, "docker", "-H", engineHost, "run", "--rm", "--network", "none", image, "cat", path).trim()
   }
   assert listed("/agent-keys.txt") == "agent keys: 1\nagent key: ${comment}"
   assert listed("/deploy-keys.txt") == "agent keys: 1\nagent key: ${comment}"
@@ -26,6 +28,6 @@ try {
 } finally {
   ItSupport.run(basedir, "kill", new File(basedir, "agent.pid").text.trim())
   new File("/tmp/ship-it-ssh-agent.sock").delete()
-  ItSupport.run(basedir, "docker", "rmi", "-f", image, "${registry}/it/buildkit-ssh:latest")
+  ItSupport.run(basedir, "docker", "-H", engineHost, "rmi", "-f", image, "${registry}/it/buildkit-ssh:latest")
 }
 return true

@@ -7,8 +7,9 @@ def sha = ItSupport.headSha(basedir)
 def image = "${registry}/it/buildkit-secret-missing"
 
 try {
-  // 1: one line: the step, the id, BuildKit's words and the fix.
-  assert log =~ /(?m)^\[ERROR\] .*docker build failed in step \[2\/2\] RUN --mount=type=secret,id=npmrc,required cat \/run\/secrets\/npmrc > \/dev\/null: the Dockerfile needs secret 'npmrc' \(BuildKit: secret npmrc( not found)?: not found\), which <secrets> does not declare: add <secret><id>npmrc<\/id><env>VARIABLE<\/env><\/secret> \(or <file>path<\/file>\) to <secrets>, or mount it with required=false\./
+  // 1: one line: the step (Docker 28 names the stage), the id, BuildKit's words (28: "secret npmrc:
+  // not found") and the fix.
+  assert log =~ /(?m)^\[ERROR\] .*docker build failed in step \[(stage-0 )?2\/2\] RUN --mount=type=secret,id=npmrc,required cat \/run\/secrets\/npmrc > \/dev\/null: the Dockerfile needs secret 'npmrc' \(BuildKit: secret npmrc( not found)?: not found\), which <secrets> does not declare: add <secret><id>npmrc<\/id><env>VARIABLE<\/env><\/secret> \(or <file>path<\/file>\) to <secrets>, or mount it with required=false\./
   // 2: built, the step saw no secret.
   assert log =~ /(?m)^\[INFO\] #\d+ no npmrc: the step ran without it$/
   assert log.contains("BUILD SUCCESS")

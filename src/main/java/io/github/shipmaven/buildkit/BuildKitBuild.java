@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.shipmaven.context.BuildContext;
+import io.github.shipmaven.core.Bytes;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.docker.DockerConnector;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,11 +30,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One build through BuildKit over the Engine API: {@code POST /build?version=2} naming a {@link
- * Session} opened for it, with the context tar as the body, through the plugin's own transport
- * (docker-java has no BuildKit support, and its response model breaks on BuildKit's string {@code
- * aux}). The answer is read as raw JSON lines: {@code moby.buildkit.trace} status updates, {@code
- * moby.image.id} at the end, and {@code error} lines.
+ * One build through BuildKit over the Engine API, as the docker CLI makes it: {@code POST
+ * /build?version=2&remote=client-session} naming a {@link Session} opened for it, with no body:
+ * BuildKit fetches the Dockerfile and the context through the session's {@link FileSync}, only what
+ * it needs. The request goes through the plugin's own transport (docker-java has no BuildKit
+ * support, and its response model breaks on BuildKit's string {@code aux}). The answer is read as
+ * raw JSON lines: {@code moby.buildkit.trace} status updates, {@code moby.image.id} at the end, and
+ * {@code error} lines.
  */
 final class BuildKitBuild {
   static final String TRACE = "moby.buildkit.trace";
@@ -59,11 +63,31 @@ final class BuildKitBuild {
       boolean pull,
       List<GrpcMethod> services,
       ShipLog log) {
+    // As the CLI: BuildKit fetches the Dockerfile from its own directory (it may lie outside the
+    // context) and the context from the context directory, each as it needs them.
+    Path dockerfile = request.dockerfile().toAbsolutePath().normalize();
+    FileSync sync =
+        new FileSync(Map.of("context", context.root(), "dockerfile", dockerfile.getParent()));
+    return run(daemon, request, context, pull, services, sync, log);
+  }
+
+  /** As above, with the file sync given (the tests tap it). */
+  static String run(
+      DockerDaemon daemon,
+      ImageBuilder.Request request,
+      BuildContext context,
+      boolean pull,
+      List<GrpcMethod> services,
+      FileSync sync,
+      ShipLog log) {
+    Path dockerfile = request.dockerfile().toAbsolutePath().normalize();
+    List<GrpcMethod> methods = new ArrayList<>(services);
+    methods.add(sync.method());
     Session session;
     try {
       session =
           Session.open(
-              daemon, sessionName(request), sharedKey(request.contextDirectory()), services, log);
+              daemon, sessionName(request), sharedKey(request.contextDirectory()), methods, log);
     } catch (IOException e) {
       throw ShipException.failed(
           "docker build failed: the Docker daemon at "
@@ -74,16 +98,18 @@ final class BuildKitBuild {
           e);
     }
     try (session) {
-      BuildContext.Streaming upload = context.stream(log, BuildKitBuild::warmUpStreamReading);
-      String path = path(request, context.dockerfilePath(), pull) + "&session=" + session.id();
+      String path =
+          path(request, dockerfile.getFileName().toString(), pull)
+              + "&session="
+              + session.id()
+              + "&remote=client-session";
+      headStart();
       DockerDaemon.Answer answer;
       try {
-        answer = daemon.post(path, Map.of("Content-Type", "application/x-tar"), upload);
-      } catch (ShipException e) {
-        throw e; // the context could not be read: the user's to fix, as it says
+        answer = daemon.post(path, Map.of(), null);
       } catch (RuntimeException e) {
         throw ShipException.failed(
-            "docker build failed: the build context could not be sent to the Docker daemon: "
+            "docker build failed: the build request could not be sent to the Docker daemon: "
                 + DockerConnector.rootMessage(e),
             e);
       }
@@ -96,7 +122,20 @@ final class BuildKitBuild {
                   + errorMessage(answer.body()));
         }
         Outcome outcome = read(answer.body(), new BuildKitProgress(log), log);
-        upload.summary();
+        ShipException unreadable = sync.failure();
+        if (unreadable != null && outcome.imageId() == null) {
+          throw unreadable; // the daemon's error is about a file it could not have: say which
+        }
+        log.info(
+            String.format(
+                "Build context: %s sent (%,d files, as BuildKit asked for them; %,d entries listed)",
+                Bytes.describe(sync.bytesSent()), sync.filesSent(), sync.entriesListed()));
+        log.debug(
+            "BuildKit session: "
+                + session.bytesSent()
+                + " bytes sent to the daemon, "
+                + session.bytesReceived()
+                + " received");
         return outcome.imageId(request, session.ended());
       }
     }
@@ -412,6 +451,22 @@ final class BuildKitBuild {
       // shown as it came
     }
     return text.isEmpty() ? "(no message)" : text;
+  }
+
+  /** Runs {@link #warmUpStreamReading} on a thread of its own; only ever a head start. */
+  private static void headStart() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                warmUpStreamReading();
+              } catch (IOException | RuntimeException ignored) {
+                // only ever a head start
+              }
+            },
+            "ship-warm-up");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /**

@@ -31,6 +31,14 @@ public final class GrpcCall {
   private final BufferedSink out;
   private boolean headersSent;
   private boolean finished;
+  private volatile Tap tap = Tap.NONE;
+
+  /** Sees every message of a call (the tests' recorder of real daemons' exchanges). */
+  interface Tap {
+    Tap NONE = (fromDaemon, message) -> {};
+
+    void message(boolean fromDaemon, byte[] message);
+  }
 
   GrpcCall(Http2Stream stream, Headers metadata) {
     this.stream = stream;
@@ -43,6 +51,15 @@ public final class GrpcCall {
   public String path() {
     String path = metadata.get(":path");
     return path == null ? "" : path;
+  }
+
+  /** Every metadata pair as the daemon sent it, pseudo-headers included. */
+  Headers allMetadata() {
+    return metadata;
+  }
+
+  void tap(Tap tap) {
+    this.tap = tap;
   }
 
   /** The first value of metadata {@code key} (lower case), or null. */
@@ -74,6 +91,7 @@ public final class GrpcCall {
     }
     byte[] message = in.readByteArray(length);
     if (compressed == 0) {
+      tap.message(true, message);
       return message;
     }
     String encoding = metadata.get("grpc-encoding");
@@ -82,7 +100,9 @@ public final class GrpcCall {
           GrpcException.UNIMPLEMENTED, "message compressed with " + encoding + ", not offered");
     }
     try (InputStream gzip = new GZIPInputStream(new ByteArrayInputStream(message))) {
-      return gzip.readNBytes(MAX_MESSAGE + 1);
+      byte[] inflated = gzip.readNBytes(MAX_MESSAGE + 1);
+      tap.message(true, inflated);
+      return inflated;
     }
   }
 
@@ -96,6 +116,7 @@ public final class GrpcCall {
    * one (many small messages then share frames).
    */
   public void write(byte[] message, boolean flush) throws IOException {
+    tap.message(false, message);
     sendHeaders();
     out.writeByte(0);
     out.writeInt(message.length);

@@ -11,15 +11,10 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -32,9 +27,6 @@ import java.util.stream.Stream;
 public final class BuildContext {
   static final long LARGE_CONTEXT_BYTES = 100L * 1024 * 1024;
   private static final int PIPE_BYTES = 1024 * 1024;
-  private static final int MODE_DIRECTORY = 040000;
-  private static final int MODE_FILE = 0100000;
-  private static final int MODE_SYMLINK = 0120000;
 
   /** What was sent. {@code topLevel} holds bytes per top-level entry. */
   public record Summary(long bytes, long files, Map<String, Long> topLevel) {}
@@ -229,78 +221,42 @@ public final class BuildContext {
     Map<String, Long> topLevel = new LinkedHashMap<>();
     long[] files = {0};
     TarWriter tar = new TarWriter(out);
-    walk(root, "", tar, topLevel, files);
+    ContextWalker.walk(
+        root,
+        ignore,
+        null,
+        false,
+        entry -> {
+          String name = entry.path();
+          String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+          if (entry.kind() == ContextEntry.Kind.FILE) {
+            try {
+              tar.write(entry);
+            } catch (AccessDeniedException e) {
+              throw ContextWalker.unreadable(root, name);
+            }
+            topLevel.merge(top, entry.size(), Long::sum);
+          } else {
+            tar.write(entry);
+          }
+          if (entry.kind() != ContextEntry.Kind.DIRECTORY) {
+            files[0]++;
+            topLevel.putIfAbsent(top, 0L);
+          }
+        });
     tar.finish();
     long bytes = topLevel.values().stream().mapToLong(Long::longValue).sum();
     return new Summary(bytes, files[0], topLevel);
   }
 
-  private void walk(
-      Path dir, String prefix, TarWriter tar, Map<String, Long> topLevel, long[] files)
-      throws IOException {
-    List<Path> children;
-    try (Stream<Path> list = Files.list(dir)) {
-      // filepath.Walk order: names sorted bytewise.
-      children = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-    } catch (AccessDeniedException e) {
-      throw unreadable(prefix.isEmpty() ? "." : prefix);
-    }
-    for (Path child : children) {
-      String name = prefix + child.getFileName();
-      PosixFileAttributes attrs =
-          Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      boolean excluded = ignore.excludes(name);
-      int permissions = permissionBits(attrs.permissions());
-      // The docker CLI sends whole seconds.
-      long modified = attrs.lastModifiedTime().toMillis() / 1000;
-      if (attrs.isDirectory()) {
-        if (excluded && ignore.canSkipDirectory(name)) {
-          continue;
-        }
-        if (!excluded) {
-          tar.directory(name + "/", MODE_DIRECTORY | permissions, modified);
-        }
-        walk(child, name + "/", tar, topLevel, files);
-        continue;
-      }
-      if (excluded) {
-        continue;
-      }
-      String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
-      if (attrs.isSymbolicLink()) {
-        tar.symlink(
-            name, Files.readSymbolicLink(child).toString(), MODE_SYMLINK | permissions, modified);
-      } else if (attrs.isRegularFile()) {
-        try {
-          tar.file(name, child, attrs.size(), MODE_FILE | permissions, modified);
-        } catch (AccessDeniedException e) {
-          throw unreadable(name);
-        }
-        topLevel.merge(top, attrs.size(), Long::sum);
-      } else {
-        continue; // sockets, devices, fifos: not build input
-      }
-      files[0]++;
-      topLevel.putIfAbsent(top, 0L);
-    }
+  /** The context directory. */
+  public Path root() {
+    return root;
   }
 
-  /** As the docker CLI does, an unreadable entry fails the build, naming it and the fix. */
-  private ShipException unreadable(String name) {
-    return ShipException.config(
-        "The build context has "
-            + name
-            + " ("
-            + root.resolve(name).normalize()
-            + "), which cannot be read: fix its permissions, or exclude it in .dockerignore.");
-  }
-
-  private static int permissionBits(Set<PosixFilePermission> permissions) {
-    int mode = 0;
-    for (PosixFilePermission p : permissions) {
-      mode |= 1 << (8 - p.ordinal());
-    }
-    return mode;
+  /** What {@code .dockerignore} leaves out (with the CLI's exceptions for the upload). */
+  public DockerIgnore ignore() {
+    return ignore;
   }
 
   /** One line for the log, with the largest top-level entries of a large context. */

@@ -38,21 +38,32 @@ final class TarWriter {
     this.out = sink != null ? destination : new BufferedOutputStream(destination, 256 * 1024);
   }
 
-  void directory(String name, int mode, long modifiedSeconds) throws IOException {
-    writeHeader(entry(name, TarConstants.LF_DIR, mode, modifiedSeconds));
-  }
-
-  void symlink(String name, String target, int mode, long modifiedSeconds) throws IOException {
-    TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, mode, modifiedSeconds);
-    entry.setLinkName(target);
-    writeHeader(entry);
+  /** One entry: a header, and for a regular file its bytes (read now, as stat'ed). */
+  void write(ContextEntry entry) throws IOException {
+    switch (entry.kind()) {
+      case DIRECTORY -> writeHeader(entry(entry.path() + "/", TarConstants.LF_DIR, entry), entry);
+      case SYMLINK -> {
+        TarArchiveEntry header = entry(entry.path(), TarConstants.LF_SYMLINK, entry);
+        header.setLinkName(entry.linkTarget());
+        writeHeader(header, entry);
+      }
+      case HARDLINK -> {
+        // As the CLI's tar: a link to the first name of the inode, no content.
+        TarArchiveEntry header = entry(entry.path(), TarConstants.LF_LINK, entry);
+        header.setLinkName(entry.linkTarget());
+        writeHeader(header, entry);
+      }
+      case FILE -> file(entry);
+    }
   }
 
   /** A regular file of {@code size} bytes (as stat'ed); fails if it shrinks meanwhile. */
-  void file(String name, Path file, long size, int mode, long modifiedSeconds) throws IOException {
-    TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, mode, modifiedSeconds);
-    entry.setSize(size);
-    writeHeader(entry);
+  private void file(ContextEntry entry) throws IOException {
+    long size = entry.size();
+    Path file = entry.file();
+    TarArchiveEntry header = entry(entry.path(), TarConstants.LF_NORMAL, entry);
+    header.setSize(size);
+    writeHeader(header, entry);
     try (FileChannel channel = FileChannel.open(file)) {
       if (channel.size() < size) {
         throw new EOFException();
@@ -74,18 +85,32 @@ final class TarWriter {
     out.flush();
   }
 
+  private static TarArchiveEntry entry(String name, byte type, ContextEntry source) {
+    TarArchiveEntry header = entry(name, type, source.tarMode(), source.modifiedSeconds());
+    return header;
+  }
+
   private static TarArchiveEntry entry(String name, byte type, int mode, long modifiedSeconds) {
     TarArchiveEntry entry = new TarArchiveEntry(name, type);
     entry.setMode(mode);
-    entry.setModTime(modifiedSeconds * 1000);
+    // A time the header's octal field cannot hold goes in a PAX record (see writeHeader).
+    entry.setModTime(fitsOctal(modifiedSeconds) ? modifiedSeconds * 1000 : 0);
     entry.setIds(0, 0);
     entry.setUserName("");
     entry.setGroupName("");
     return entry;
   }
 
-  private void writeHeader(TarArchiveEntry entry) throws IOException {
+  private static boolean fitsOctal(long seconds) {
+    return seconds >= 0 && seconds <= MAX_OCTAL_SIZE;
+  }
+
+  private void writeHeader(TarArchiveEntry entry, ContextEntry source) throws IOException {
     Map<String, String> pax = new LinkedHashMap<>();
+    if (!fitsOctal(source.modifiedSeconds())) {
+      // Go's tar (the CLI's) writes such a time as a PAX record: before 1970, or past 2242.
+      pax.put("mtime", Long.toString(source.modifiedSeconds()));
+    }
     if (utf8Length(entry.getName()) >= TarConstants.NAMELEN) {
       pax.put("path", entry.getName());
     }
@@ -102,7 +127,7 @@ final class TarWriter {
               "PaxHeaders.0/" + entry.getName(),
               TarConstants.LF_PAX_EXTENDED_HEADER_LC,
               0100644,
-              entry.getModTime().getTime() / 1000);
+              Math.max(0, entry.getModTime().getTime() / 1000));
       extended.setSize(records.length);
       block(extended);
       out.write(records);

@@ -72,8 +72,12 @@ public final class ImageBuilder {
     this.buildKit = buildKit;
   }
 
-  /** Checks the inputs that need no daemon, so bad ones fail before any work. */
-  public static void validate(Path contextDirectory, Path dockerfile) {
+  /**
+   * Checks the inputs that need no daemon, so bad ones fail before any work; {@code builder} is the
+   * one that will build (BuildKit takes a Dockerfile outside the context, the classic builder does
+   * not).
+   */
+  public static void validate(Path contextDirectory, Path dockerfile, Builder builder) {
     if (!Files.isDirectory(contextDirectory)) {
       throw ShipException.config(
           "<contextDirectory> (ship.context) " + contextDirectory + " is not a directory.");
@@ -84,16 +88,18 @@ public final class ImageBuilder {
               + dockerfile
               + " does not exist: add a Dockerfile or point <dockerfile> at it.");
     }
-    if (!dockerfile
-        .toAbsolutePath()
-        .normalize()
-        .startsWith(contextDirectory.toAbsolutePath().normalize())) {
+    if (builder == Builder.CLASSIC
+        && !dockerfile
+            .toAbsolutePath()
+            .normalize()
+            .startsWith(contextDirectory.toAbsolutePath().normalize())) {
       throw ShipException.config(
           "<dockerfile> (ship.dockerfile) "
               + dockerfile
               + " is outside <contextDirectory> "
               + contextDirectory
-              + ": move it into the context or widen the context.");
+              + ": move it into the context or widen the context (the classic builder reads the"
+              + " Dockerfile from the context; BuildKit does not need that).");
     }
   }
 
@@ -102,7 +108,7 @@ public final class ImageBuilder {
    * logged names the builder and why ({@link BuilderChoice#reason()}).
    */
   public String build(Request request, BuilderChoice builder) {
-    validate(request.contextDirectory(), request.dockerfile());
+    validate(request.contextDirectory(), request.dockerfile(), builder.builder());
     log.info("Builder: " + builder.reason());
     String dockerfile = readDockerfile(request.dockerfile());
     // What this builder cannot build, as the plugin drives it, fails here: before the upload.
@@ -111,34 +117,9 @@ public final class ImageBuilder {
     BuildContext context =
         BuildContext.of(request.contextDirectory(), request.dockerfile(), builder.builder());
     if (builder.builder() == Builder.BUILDKIT) {
-      warnIfDockerfileCopied(request.dockerfile(), dockerfile, context);
       return buildWithBuildKit(request, dockerfile, context);
     }
     return buildClassic(request, context);
-  }
-
-  /**
-   * BuildKit reads the Dockerfile from the uploaded context and applies no {@code .dockerignore} to
-   * an upload: a Dockerfile that {@code .dockerignore} excludes is still in the context, where a
-   * {@code COPY .} takes it into the image (docker buildx and the classic builder leave it out).
-   */
-  private void warnIfDockerfileCopied(Path dockerfile, String text, BuildContext context) {
-    if (!context.dockerfileIgnored()) {
-      return;
-    }
-    int line = DockerfileCheck.copiesFromContext(text, context.dockerfilePath());
-    if (line > 0) {
-      log.warn(
-          dockerfile
-              + ":"
-              + line
-              + ": copies "
-              + context.dockerfilePath()
-              + " into the image although .dockerignore excludes it: BuildKit reads the"
-              + " Dockerfile from the uploaded context, and through the Engine API it gets no"
-              + " other way (docker buildx and the classic builder leave it out); copy what the"
-              + " image needs by name, or set <builder>classic</builder> (ship.builder).");
-    }
   }
 
   private static String readDockerfile(Path dockerfile) {

@@ -174,14 +174,21 @@ public final class ShipPlanner {
               + dockerfile
               + " does not exist: add a Dockerfile or point <dockerfile> at it.");
     }
-    if (!dockerfile.toAbsolutePath().normalize().startsWith(context.toAbsolutePath().normalize())) {
+    // BuildKit fetches the Dockerfile from its own directory; the classic builder only from the
+    // uploaded context (with <builder>auto the build itself refuses it if the classic one builds).
+    if ("classic".equalsIgnoreCase(String.valueOf(build.builder()).trim())
+        && !dockerfile
+            .toAbsolutePath()
+            .normalize()
+            .startsWith(context.toAbsolutePath().normalize())) {
       throw ShipException.config(
           dockerfileElement
               + " "
               + dockerfile
               + " is outside <contextDirectory> "
               + context
-              + ": move it into the context or widen the context.");
+              + ": move it into the context or widen the context (the classic builder reads the"
+              + " Dockerfile from the context; BuildKit does not need that).");
     }
     if (!Files.isReadable(dockerfile)) {
       throw ShipException.config(

@@ -160,7 +160,13 @@ class BuildKitBuildTest {
     assertThat(id).isEqualTo(GOOD_ID);
     Exchange build = daemon.requests("POST /build").get(0);
     assertThat(build.line()).startsWith("POST /build?version=2&");
-    assertThat(query(build, "dockerfile")).containsExactly("docker/Dockerfile");
+    // As the CLI: BuildKit fetches the Dockerfile from its directory, named by its base name, and
+    // the context through the session (see FileSyncTest); the request has no body.
+    assertThat(query(build, "dockerfile")).containsExactly("Dockerfile");
+    assertThat(query(build, "remote")).containsExactly("client-session");
+    assertThat(query(build, "session")).singleElement().asString().matches("[0-9a-z]{25}");
+    assertThat(daemon.requests("POST /session").get(0).header("X-Docker-Expose-Session-Uuid"))
+        .isEqualTo(query(build, "session").get(0));
     assertThat(query(build, "t")).containsExactly("example/app:1", "example/app:latest");
     assertThat(json(query(build, "buildargs").get(0)))
         .isEqualTo(json("{\"VERSION\":\"1.0\",\"GREETING\":\"a b&c=d\"}"));
@@ -176,13 +182,11 @@ class BuildKitBuildTest {
     assertThat(query(build, "nocache")).containsExactly("1");
     assertThat(query(build, "networkmode")).containsExactly("none");
     assertThat(query(build, "pull")).isEmpty();
-    assertThat(build.header("Content-Type")).isEqualTo("application/x-tar");
-    assertThat(build.header("Transfer-Encoding")).isEqualTo("chunked");
-    // Without a session BuildKit reads no logins: none are sent.
+    assertThat(build.header("Content-Length")).isEqualTo("0");
+    assertThat(build.body()).isEmpty();
+    // BuildKit reads no logins from the request: none are sent.
     assertThat(build.header("X-Registry-Config")).isNull();
     assertThat(build.header("X-Registry-Auth")).isNull();
-    assertThat(tarEntries(build.body()))
-        .containsExactlyInAnyOrder("docker/", "docker/Dockerfile", "hello.txt");
     assertThat(daemon.requests("POST /images/create")).isEmpty();
     assertThat(log.lines.get(0)).isEqualTo("Builder: BuildKit (test)");
     assertThat(log.lines)
@@ -191,27 +195,6 @@ class BuildKitBuildTest {
             "#7 DONE 0.1s",
             "Successfully tagged ship-fixture/bk-good:1",
             "Successfully tagged ship-fixture/bk-good:latest");
-  }
-
-  @Test
-  void anIgnoredDockerfileIsSentAndItsCopyIntoTheImageIsWarnedOfAnIgnoredDockerignoreIsNotSent()
-      throws Exception {
-    Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n");
-    dockerfile("FROM local/busybox:1\nCOPY hello.txt /app/\nCOPY . /app/\n");
-    buildAnswers("buildkit-good.jsonl");
-
-    assertThat(build()).isEqualTo(GOOD_ID);
-
-    assertThat(tarEntries(daemon.requests("POST /build").get(0).body()))
-        .containsExactlyInAnyOrder("Dockerfile", "hello.txt");
-    assertThat(log.warnings)
-        .containsExactly(
-            context.resolve("Dockerfile")
-                + ":3: copies Dockerfile into the image although .dockerignore excludes it:"
-                + " BuildKit reads the Dockerfile from the uploaded context, and through the Engine"
-                + " API it gets no other way (docker buildx and the classic builder leave it out);"
-                + " copy what the image needs by name, or set <builder>classic</builder>"
-                + " (ship.builder).");
   }
 
   @Test

@@ -157,14 +157,18 @@ class BuildContextTest {
     Path file = Files.writeString(context.resolve("grows.txt"), "0123456789");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TarWriter tar = new TarWriter(out);
-    tar.file("grows.txt", file, 4, 0100644, 0); // stat'ed at 4 bytes, grown since
+    // stat'ed at 4 bytes, grown since
+    tar.write(new ContextEntry("grows.txt", ContextEntry.Kind.FILE, 0644, 4, 0, 0, null, file));
     tar.finish();
     try (TarArchiveInputStream in =
         new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
       assertThat(in.getNextEntry().getSize()).isEqualTo(4);
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("0123");
     }
-    assertThatThrownBy(() -> new TarWriter(new ByteArrayOutputStream()).file("f", file, 11, 0, 0))
+    assertThatThrownBy(
+            () ->
+                new TarWriter(new ByteArrayOutputStream())
+                    .write(new ContextEntry("f", ContextEntry.Kind.FILE, 0, 11, 0, 0, null, file)))
         .isInstanceOf(IOException.class)
         .hasMessageEndingWith("grows.txt shrank while the build context was sent");
   }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -253,8 +252,36 @@ public final class ScriptedDaemon implements AutoCloseable {
 
   private void answer(SocketChannel client) {
     try (client) {
-      InputStream in = Channels.newInputStream(client);
-      OutputStream out = Channels.newOutputStream(client);
+      // Not Channels' streams: they share one lock, and an upgraded connection (a BuildKit
+      // session) is read and written at once.
+      InputStream in =
+          new InputStream() {
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              return len == 0 ? 0 : client.read(java.nio.ByteBuffer.wrap(b, off, len));
+            }
+          };
+      OutputStream out =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(b, off, len);
+              while (buffer.hasRemaining()) {
+                client.write(buffer);
+              }
+            }
+          };
       String line = Http1.readLine(in);
       if (line.isEmpty()) {
         return;

@@ -156,6 +156,15 @@ public final class ItSupport {
    * docker export} of a container created (not started) from it.
    */
   public static List<String> imageFiles(String image) throws Exception {
+    return imageFiles(image, false);
+  }
+
+  /**
+   * The entries under {@code ctx/} of an image's file system, sorted: mode (the 12 permission bits,
+   * setuid, setgid and sticky included), name, a symlink's target; with {@code details}, also the
+   * modification time in seconds and a hard link's target.
+   */
+  public static List<String> imageFiles(String image, boolean details) throws Exception {
     String container = run(new File("."), "docker", "create", image, "/none").trim();
     try {
       Process export = new ProcessBuilder("docker", "export", container).start();
@@ -170,7 +179,11 @@ public final class ItSupport {
                 Integer.toOctalString(entry.getMode() & 07777)
                     + " "
                     + name
-                    + (entry.isSymbolicLink() ? " -> " + entry.getLinkName() : ""));
+                    + (entry.isSymbolicLink() ? " -> " + entry.getLinkName() : "")
+                    + (details && entry.isLink() ? " => " + entry.getLinkName() : "")
+                    + (details && !entry.isDirectory()
+                        ? " @" + Math.floorDiv(entry.getModTime().getTime(), 1000)
+                        : ""));
           }
         }
       }

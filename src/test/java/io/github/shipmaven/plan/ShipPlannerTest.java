@@ -213,8 +213,9 @@ class ShipPlannerTest {
             "<dockerfile> (ship.dockerfile)",
             "does not exist: add a Dockerfile or point <dockerfile> at it"),
         Row.of(
-            "Dockerfile outside the context",
+            "Dockerfile outside the context, classic builder",
             s -> {
+              s.builder = "classic";
               s.dockerfile = s.home().resolve("Dockerfile");
               Files.writeString(s.dockerfile, "FROM scratch\n");
             },

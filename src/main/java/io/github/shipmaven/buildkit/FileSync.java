@@ -1,0 +1,235 @@
+package io.github.shipmaven.buildkit;
+
+import io.github.shipmaven.context.ContextEntry;
+import io.github.shipmaven.context.ContextWalker;
+import io.github.shipmaven.context.DockerIgnore;
+import io.github.shipmaven.core.ShipException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * BuildKit's file sync, the sending side ({@code moby.filesync.v1.FileSync/DiffCopy}, fsutil's
+ * protocol): BuildKit names a directory ({@code dir-name}: {@code context} or {@code dockerfile})
+ * and, in the call's metadata, what it wants of it ({@code followpaths}, {@code include-patterns},
+ * {@code exclude-patterns}: the {@code .dockerignore} lines, which the frontend read through an
+ * earlier call). This side sends a {@code Stat} packet per entry in {@link ContextWalker}'s order
+ * and an empty one at the end; BuildKit compares them with what it kept from the last build under
+ * the session's shared key and requests ({@code REQ}, by the index of the stat) only the files that
+ * are new or changed, which go back in {@code DATA} packets of at most 32 KiB. Files it does not
+ * request are never opened. It ends the call with {@code FIN}.
+ */
+final class FileSync {
+  static final String DIFF_COPY = "/moby.filesync.v1.FileSync/DiffCopy";
+  static final int STAT = 0;
+  static final int REQ = 1;
+  static final int DATA = 2;
+  static final int FIN = 3;
+  static final int ERR = 4;
+  private static final int CHUNK = 32 * 1024;
+
+  private final Map<String, Path> directories;
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong filesSent = new AtomicLong();
+  private final AtomicLong entriesListed = new AtomicLong();
+  private volatile @Nullable ShipException failure;
+  private volatile Function<GrpcCall, GrpcCall.Tap> taps = call -> GrpcCall.Tap.NONE;
+
+  /**
+   * @param directories what each {@code dir-name} serves: {@code context} and {@code dockerfile}
+   */
+  FileSync(Map<String, Path> directories) {
+    this.directories = Map.copyOf(directories);
+  }
+
+  GrpcMethod method() {
+    return new GrpcMethod(DIFF_COPY, this::diffCopy);
+  }
+
+  /** Bytes of file content sent so far. */
+  long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /** Files whose content was sent. */
+  long filesSent() {
+    return filesSent.get();
+  }
+
+  /** Entries listed (stat'ed) across all calls. */
+  long entriesListed() {
+    return entriesListed.get();
+  }
+
+  /** What could not be read, in the user's words; null if everything could. */
+  @Nullable ShipException failure() {
+    return failure;
+  }
+
+  /** Taps every call (the tests' recorder of real daemons' exchanges). */
+  void tap(Function<GrpcCall, GrpcCall.Tap> taps) {
+    this.taps = taps;
+  }
+
+  void diffCopy(GrpcCall call) throws IOException, GrpcException {
+    call.tap(taps.apply(call));
+    String name = call.metadata("dir-name");
+    Path root = name == null ? null : directories.get(name);
+    if (root == null) {
+      throw new GrpcException(GrpcException.NOT_FOUND, "no access allowed to dir \"" + name + "\"");
+    }
+    List<String> includes = includes(root, call);
+    DockerIgnore excludes = DockerIgnore.of(call.metadataValues("exclude-patterns"));
+    List<ContextEntry> listed = new ArrayList<>();
+    try {
+      ContextWalker.walk(
+          root,
+          excludes,
+          includes,
+          true,
+          entry -> {
+            listed.add(entry);
+            call.write(packet(STAT).message(2, stat(entry)).toByteArray(), false);
+          });
+    } catch (ShipException e) {
+      failure = e;
+      throw new GrpcException(GrpcException.UNKNOWN, e.getMessage());
+    }
+    entriesListed.addAndGet(listed.size());
+    call.write(new byte[0]); // an empty packet: the listing is complete
+    for (byte[] message; (message = call.read()) != null; ) {
+      Packet packet = Packet.read(message);
+      switch (packet.type()) {
+        case REQ -> send(call, listed, packet.id());
+        case FIN -> {
+          call.write(packet(FIN).toByteArray());
+          return;
+        }
+        case ERR -> {
+          return; // BuildKit gave up (the build failed or was cancelled): its error says why
+        }
+        default ->
+            throw new GrpcException(
+                GrpcException.INVALID_ARGUMENT, "unexpected packet type " + packet.type());
+      }
+    }
+  }
+
+  /** {@code followpaths} and {@code include-patterns}, with the targets of followed symlinks. */
+  private static @Nullable List<String> includes(Path root, GrpcCall call) {
+    List<String> follow = call.metadataValues("followpaths");
+    List<String> patterns = call.metadataValues("include-patterns");
+    if (follow.isEmpty() && patterns.isEmpty()) {
+      return null;
+    }
+    Set<String> includes = new LinkedHashSet<>(patterns);
+    for (String path : follow) {
+      includes.add(path);
+      // As fsutil: a followed path that is a symlink brings its target (inside the root) along.
+      Path current = root.resolve(path).normalize();
+      for (int hops = 0; hops < 40 && Files.isSymbolicLink(current); hops++) {
+        try {
+          Path target = current.resolveSibling(Files.readSymbolicLink(current)).normalize();
+          if (!target.startsWith(root)) {
+            break;
+          }
+          includes.add(root.relativize(target).toString().replace('\\', '/'));
+          current = target;
+        } catch (IOException unreadable) {
+          break;
+        }
+      }
+    }
+    return List.copyOf(includes);
+  }
+
+  private void send(GrpcCall call, List<ContextEntry> listed, long id)
+      throws IOException, GrpcException {
+    if (id < 0 || id >= listed.size() || listed.get((int) id).kind() != ContextEntry.Kind.FILE) {
+      throw new GrpcException(GrpcException.INVALID_ARGUMENT, "invalid file request " + id);
+    }
+    ContextEntry entry = listed.get((int) id);
+    byte[] chunk = new byte[CHUNK];
+    long left = entry.size();
+    try (FileChannel file = FileChannel.open(entry.file(), LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer buffer = ByteBuffer.wrap(chunk);
+      while (left > 0) {
+        buffer.clear().limit((int) Math.min(CHUNK, left));
+        int n = file.read(buffer);
+        if (n < 0) {
+          throw new EOFException(entry.file() + " shrank while the build context was sent");
+        }
+        call.write(packet(DATA).varint(3, id).bytes(4, chunk, 0, n).toByteArray(), false);
+        bytesSent.addAndGet(n);
+        left -= n;
+      }
+    } catch (AccessDeniedException e) {
+      ShipException unreadable =
+          ShipException.config(
+              "The build context has "
+                  + entry.path()
+                  + " ("
+                  + entry.file()
+                  + "), which cannot be read: fix its permissions, or exclude it in"
+                  + " .dockerignore.");
+      failure = unreadable;
+      throw new GrpcException(GrpcException.PERMISSION_DENIED, unreadable.getMessage());
+    }
+    call.write(packet(DATA).varint(3, id).toByteArray()); // an empty DATA: the file is complete
+    filesSent.incrementAndGet();
+  }
+
+  private static ProtoWire.Writer packet(int type) {
+    return new ProtoWire.Writer().varint(1, type);
+  }
+
+  /** fsutil's {@code Stat}; owners are sent as root, as the docker CLI does. */
+  static ProtoWire.Writer stat(ContextEntry entry) {
+    ProtoWire.Writer stat =
+        new ProtoWire.Writer()
+            .string(1, entry.path())
+            .varint(2, entry.goMode() & 0xffffffffL)
+            .varint(5, entry.size())
+            .varint(6, entry.modifiedUnixNanos());
+    if (entry.linkTarget() != null) {
+      stat.string(7, entry.linkTarget());
+    }
+    return stat;
+  }
+
+  /** A packet as BuildKit sends them: its type and, for REQ, the index of the stat. */
+  record Packet(int type, long id, String error) {
+    static Packet read(byte[] message) {
+      ProtoWire.Reader in = new ProtoWire.Reader(message);
+      int type = STAT;
+      long id = 0;
+      String error = "";
+      while (in.more()) {
+        int tag = in.tag();
+        if (tag == ProtoWire.tag(1, ProtoWire.VARINT)) {
+          type = (int) in.varint();
+        } else if (tag == ProtoWire.tag(3, ProtoWire.VARINT)) {
+          id = in.varint();
+        } else if (tag == ProtoWire.tag(4, ProtoWire.LENGTH_DELIMITED)) {
+          error = in.string();
+        } else {
+          in.skip(tag);
+        }
+      }
+      return new Packet(type, id, error);
+    }
+  }
+}

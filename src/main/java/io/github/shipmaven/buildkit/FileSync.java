@@ -200,12 +200,12 @@ final class FileSync {
   static ProtoWire.Writer stat(ContextEntry entry) {
     ProtoWire.Writer stat =
         new ProtoWire.Writer()
-            .string(1, entry.path())
+            .bytes(1, entry.rawPath())
             .varint(2, entry.goMode() & 0xffffffffL)
             .varint(5, entry.size())
             .varint(6, entry.modifiedUnixNanos());
-    if (entry.linkTarget() != null) {
-      stat.string(7, entry.linkTarget());
+    if (entry.rawLinkTarget() != null) {
+      stat.bytes(7, entry.rawLinkTarget());
     }
     return stat;
   }

@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
  * the upload, a DiffCopy {@code Stat} for BuildKit's session. Owner ids are not kept: the CLI sends
  * root (0) for both.
  *
- * @param path relative to the context, {@code /}-separated, no trailing slash
+ * @param path relative to the context, {@code /}-separated, no trailing slash, as text (the bytes
+ *     decoded as UTF-8; what {@code .dockerignore} patterns and the log see)
+ * @param rawPath the same path as the file system's bytes, whatever the JVM's locale: what is sent
+ *     (as the CLI sends names: bytes, which need not be UTF-8)
  * @param kind what it is
  * @param permissions the low 12 bits of {@code st_mode}: {@code rwx} for all three, and setuid
  *     (04000), setgid (02000) and sticky (01000)
@@ -18,16 +21,19 @@ import org.jspecify.annotations.Nullable;
  * @param modifiedNanos the nanoseconds within that second
  * @param linkTarget a symlink's target as stored, or the earlier path of a hard-linked file; else
  *     null
+ * @param rawLinkTarget the same as bytes; null when {@code linkTarget} is
  * @param file where to read a regular file's bytes
  */
 public record ContextEntry(
     String path,
+    byte[] rawPath,
     Kind kind,
     int permissions,
     long size,
     long modifiedSeconds,
     int modifiedNanos,
     @Nullable String linkTarget,
+    byte[] rawLinkTarget,
     Path file) {
 
   /** What an entry is. */

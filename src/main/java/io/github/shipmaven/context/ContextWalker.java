@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -53,7 +52,7 @@ public final class ContextWalker {
   private final @Nullable List<String[]> includes;
   private final boolean parentsOfExceptions;
   private final Visitor visitor;
-  private final Map<String, String> inodes = new HashMap<>();
+  private final Map<String, ContextEntry> inodes = new HashMap<>();
   private final List<ContextEntry> pendingParents = new ArrayList<>();
   private boolean unixView = true;
 
@@ -92,25 +91,32 @@ public final class ContextWalker {
       Visitor visitor)
       throws IOException {
     new ContextWalker(root, excludes, includes, parentsOfExceptions, visitor)
-        .directory(root, "", false);
+        .directory(root, "", new byte[0], false);
   }
 
-  private void directory(Path dir, String prefix, boolean wholeIncluded) throws IOException {
+  private void directory(Path dir, String prefix, byte[] rawPrefix, boolean wholeIncluded)
+      throws IOException {
     List<Path> children;
     try (Stream<Path> list = Files.list(dir)) {
       children = new ArrayList<>(list.toList());
     } catch (AccessDeniedException e) {
       throw unreadable(root, prefix.isEmpty() ? "." : prefix);
     }
-    // Go compares names as bytes: UTF-8 byte order, not Java's UTF-16 order.
-    children.sort((a, b) -> Arrays.compareUnsigned(bytes(a), bytes(b)));
+    // Go compares names as bytes: the file system's, not Java's UTF-16 order.
+    Map<Path, byte[]> raw = new HashMap<>();
     for (Path child : children) {
-      String name = prefix + child.getFileName();
+      raw.put(child, RawNames.fileName(child));
+    }
+    children.sort((a, b) -> Arrays.compareUnsigned(raw.get(a), raw.get(b)));
+    for (Path child : children) {
+      byte[] rawName = raw.get(child);
+      String name = prefix + new String(rawName, StandardCharsets.UTF_8);
+      byte[] rawPath = RawNames.concat(rawPrefix, rawName);
       Include include = wholeIncluded ? Include.WHOLLY : included(name);
       if (include == Include.NO) {
         continue;
       }
-      Found found = entry(child, name);
+      Found found = entry(child, name, rawPath);
       if (found == null) {
         continue;
       }
@@ -121,7 +127,7 @@ public final class ContextWalker {
           if (parentsOfExceptions) {
             pendingParents.add(entry);
           }
-          directory(child, name + "/", include == Include.WHOLLY);
+          directory(child, name + "/", RawNames.slash(rawPath), include == Include.WHOLLY);
           pendingParents.remove(entry);
         }
         continue;
@@ -132,7 +138,7 @@ public final class ContextWalker {
       pendingParents.clear();
       visitor.visit(linked(found));
       if (isDirectory) {
-        directory(child, name + "/", include == Include.WHOLLY);
+        directory(child, name + "/", RawNames.slash(rawPath), include == Include.WHOLLY);
       }
     }
   }
@@ -146,18 +152,20 @@ public final class ContextWalker {
       return found.entry();
     }
     ContextEntry entry = found.entry();
-    String first = inodes.putIfAbsent(found.inode(), entry.path());
+    ContextEntry first = inodes.putIfAbsent(found.inode(), entry);
     if (first == null) {
       return entry;
     }
     return new ContextEntry(
         entry.path(),
+        entry.rawPath(),
         ContextEntry.Kind.HARDLINK,
         entry.permissions(),
         0,
         entry.modifiedSeconds(),
         entry.modifiedNanos(),
-        first,
+        first.path(),
+        first.rawPath(),
         entry.file());
   }
 
@@ -193,7 +201,7 @@ public final class ContextWalker {
     return best;
   }
 
-  private @Nullable Found entry(Path file, String name) throws IOException {
+  private @Nullable Found entry(Path file, String name, byte[] rawPath) throws IOException {
     int mode;
     long size;
     FileTime modified;
@@ -212,7 +220,7 @@ public final class ContextWalker {
           }
         } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
           unixView = false;
-          return entry(file, name);
+          return entry(file, name, rawPath);
         }
       } else {
         PosixFileAttributes posix =
@@ -225,8 +233,6 @@ public final class ContextWalker {
         size = posix.size();
         modified = posix.lastModifiedTime();
       }
-    } catch (NoSuchFileException e) {
-      throw unnameable(name);
     } catch (AccessDeniedException e) {
       throw unreadable(root, name);
     }
@@ -237,33 +243,39 @@ public final class ContextWalker {
           case TYPE_DIRECTORY ->
               new ContextEntry(
                   name,
+                  rawPath,
                   ContextEntry.Kind.DIRECTORY,
                   permissions,
                   0,
                   time.getEpochSecond(),
                   time.getNano(),
                   null,
+                  null,
                   file);
           case TYPE_SYMLINK -> {
-            String target = Files.readSymbolicLink(file).toString();
+            byte[] target = RawNames.of(Files.readSymbolicLink(file));
             yield new ContextEntry(
                 name,
+                rawPath,
                 ContextEntry.Kind.SYMLINK,
                 permissions,
-                target.getBytes(StandardCharsets.UTF_8).length,
+                target.length,
                 time.getEpochSecond(),
                 time.getNano(),
+                new String(target, StandardCharsets.UTF_8),
                 target,
                 file);
           }
           case TYPE_FILE ->
               new ContextEntry(
                   name,
+                  rawPath,
                   ContextEntry.Kind.FILE,
                   permissions,
                   size,
                   time.getEpochSecond(),
                   time.getNano(),
+                  null,
                   null,
                   file);
           default -> null; // sockets, fifos, devices: not build input
@@ -281,10 +293,6 @@ public final class ContextWalker {
     return mode;
   }
 
-  private static byte[] bytes(Path path) {
-    return path.getFileName().toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   /** As the docker CLI does, an unreadable entry fails the build, naming it and the fix. */
   static ShipException unreadable(Path root, String name) {
     return ShipException.config(
@@ -293,16 +301,5 @@ public final class ContextWalker {
             + " ("
             + root.resolve(name).normalize()
             + "), which cannot be read: fix its permissions, or exclude it in .dockerignore.");
-  }
-
-  /** A name the JVM listed but cannot open again: its bytes do not decode in this locale. */
-  private ShipException unnameable(String name) {
-    return ShipException.config(
-        "The build context has a file whose name this JVM cannot represent ("
-            + root.resolve(name)
-            + ", file names decoded as "
-            + System.getProperty("sun.jnu.encoding", "?")
-            + "): run Maven under a UTF-8 locale (e.g. LANG=C.UTF-8), or rename the file, or"
-            + " exclude it in .dockerignore.");
   }
 }

@@ -3,6 +3,7 @@ package io.github.shipmaven.plan;
 import io.github.shipmaven.buildkit.BuildKitBuilder;
 import io.github.shipmaven.buildkit.BuildSecrets;
 import io.github.shipmaven.buildkit.SshAgents;
+import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.ShipProperties;
@@ -297,7 +298,7 @@ public final class ShipSteps {
     log.info("Engine:     " + described(() -> engine(daemon)));
     log.info(
         "Builder:    "
-            + described(() -> BuilderChoice.detect(builder, daemon.get(), env()).reason()));
+            + described(() -> builderLine(BuilderChoice.detect(builder, daemon.get(), env()))));
     log.info("Platform:   " + described(() -> platform(daemon)));
   }
 
@@ -331,6 +332,15 @@ public final class ShipSteps {
                       ? "none (<ssh>, " + ShipProperties.SSH + ")"
                       : String.join(", ", agents);
                 }));
+  }
+
+  /** The builder, and how BuildKit gets the context: through a session, as the docker CLI. */
+  private static String builderLine(BuilderChoice choice) {
+    return choice.builder() == Builder.BUILDKIT
+        ? choice.reason()
+            + "; through a BuildKit session, as the docker CLI: the context is sent as BuildKit"
+            + " asks for it (only what the Dockerfile uses, on a rebuild only what changed)"
+        : choice.reason() + "; the context is uploaded whole (a tar)";
   }
 
   private String hook(ShipPlanner planner) {

@@ -158,7 +158,18 @@ class BuildContextTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TarWriter tar = new TarWriter(out);
     // stat'ed at 4 bytes, grown since
-    tar.write(new ContextEntry("grows.txt", ContextEntry.Kind.FILE, 0644, 4, 0, 0, null, file));
+    tar.write(
+        new ContextEntry(
+            "grows.txt",
+            "grows.txt".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ContextEntry.Kind.FILE,
+            0644,
+            4,
+            0,
+            0,
+            null,
+            null,
+            file));
     tar.finish();
     try (TarArchiveInputStream in =
         new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
@@ -168,7 +179,18 @@ class BuildContextTest {
     assertThatThrownBy(
             () ->
                 new TarWriter(new ByteArrayOutputStream())
-                    .write(new ContextEntry("f", ContextEntry.Kind.FILE, 0, 11, 0, 0, null, file)))
+                    .write(
+                        new ContextEntry(
+                            "f",
+                            new byte[] {'f'},
+                            ContextEntry.Kind.FILE,
+                            0,
+                            11,
+                            0,
+                            0,
+                            null,
+                            null,
+                            file)))
         .isInstanceOf(IOException.class)
         .hasMessageEndingWith("grows.txt shrank while the build context was sent");
   }

@@ -1,0 +1,2 @@
+FROM local/busybox:1
+COPY src/ /app/

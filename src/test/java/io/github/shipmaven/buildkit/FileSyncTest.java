@@ -29,15 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The session's file sync against DiffCopy exchanges recorded from a real Docker 20.10 ({@link
- * DiffCopyCapture}): the daemon's calls, with its metadata and packets, are replayed on a real
- * upgraded connection through HTTP/2, and what the session answers must be what the daemon got
- * then, byte for byte: the stats (order, Go mode bits with setuid and sticky, times before 1970,
- * hard links, symlinks, the .dockerignore rules with ! and **, a non-ASCII name, an empty
- * directory), the files asked for and nothing else, and FIN.
+ * The session's file sync against DiffCopy exchanges recorded from real engines, Docker 20.10 and
+ * Docker 28.5 with its graphdriver and containerd image stores ({@link DiffCopyCapture}): the
+ * daemon's calls, with its metadata and packets, are replayed on a real upgraded connection through
+ * HTTP/2, and what the session answers must be what the daemon got then, byte for byte: the stats
+ * (order, Go mode bits with setuid and sticky, times before 1970, hard links, symlinks, the
+ * .dockerignore rules with ! and **, a non-ASCII name, an empty directory), the files asked for and
+ * nothing else, and FIN.
  */
 @Timeout(60)
 class FileSyncTest {
@@ -63,10 +64,10 @@ class FileSyncTest {
     daemon.close();
   }
 
-  static JsonNode recording(String scenario) throws IOException {
+  static JsonNode recording(String engine, String scenario) throws IOException {
     try (InputStream in =
         FileSyncTest.class.getResourceAsStream(
-            "/daemon-streams/docker-20.10/filesync-" + scenario + ".json")) {
+            "/daemon-streams/" + engine + "/filesync-" + scenario + ".json")) {
       return new ObjectMapper().readTree(in);
     }
   }
@@ -111,10 +112,20 @@ class FileSyncTest {
     void run() throws Exception;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"copy-src", "copy-all", "copy-all-rebuilt"})
-  void answersARecordedDaemonExactlyAsThen(String scenario) throws Exception {
-    JsonNode recording = recording(scenario);
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "docker-20.10, copy-src",
+    "docker-20.10, copy-all",
+    "docker-20.10, copy-all-rebuilt",
+    "docker-28.5, copy-src",
+    "docker-28.5, copy-all",
+    "docker-28.5, copy-all-rebuilt",
+    "docker-28.5-containerd, copy-src",
+    "docker-28.5-containerd, copy-all",
+    "docker-28.5-containerd, copy-all-rebuilt"
+  })
+  void answersARecordedDaemonExactlyAsThen(String engine, String scenario) throws Exception {
+    JsonNode recording = recording(engine, scenario);
     Path context = SessionContextFixture.create(dir.resolve("ctx"), scenario);
     List<List<String>> answered = new ArrayList<>();
     buildRuns(

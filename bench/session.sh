@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# ship:build through the BuildKit session against what users run: `mvn validate && DOCKER_BUILDKIT=1
+# /usr/bin/docker build` (Debian's 20.10 CLI, which speaks BuildKit and its session itself; the
+# 28.x `docker` first on PATH has no buildx and would fall back to the classic builder).
+#   bench/session.sh [ROUNDS] (default 5); every round runs both contenders, in an order that
+# rotates from round to round; medians, spreads and the median of the rounds' ratios at the end.
+#
+# 1. 200 MB beside src/, Dockerfile COPY src/ /app/: built cold (a directory the daemon has never
+#    seen, new sources: no cached context, no cached COPY) and again after a one-line change.
+# 2. The seed-shaped project, Dockerfile COPY . /app/ (FROM, COPY, RUN, CMD): one new commit a
+#    round, built in the same directory (what CI does on every push).
+# Needs the stack of .ci/stack (Docker 20.10 on /var/run/docker.sock, local/busybox:1); run it
+# under the integration tests' lock:  flock /tmp/ship-it.lock bench/session.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${1:-5}
+work=/tmp/ship-bench-session
+plugin_version=0.1.0-SNAPSHOT
+run=$(date +%s)
+cli=/usr/bin/docker
+[ -x "$cli" ] || { echo "no $cli (Debian's docker.io)" >&2; exit 1; }
+docker image inspect local/busybox:1 >/dev/null 2>&1 || { echo "no local/busybox:1: run .ci/stack first" >&2; exit 1; }
+
+repo=$work/m2
+settings=$work/settings.xml
+rm -rf "$work"; mkdir -p "$work"
+cat >"$settings" <<XML
+<settings>
+  <mirrors>
+    <mirror><id>home</id><mirrorOf>*</mirrorOf><url>file://$HOME/.m2/repository</url></mirror>
+  </mirrors>
+</settings>
+XML
+offline=
+mvnw_() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" "$@"; }
+mvn() { mvnw_ -q "$@"; }
+(cd "$root" && mvn install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
+
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
+stats() { printf '%s ms (%s-%s)' "$(echo "$*" | median)" "$(echo "$*" | tr ' ' '\n' | sort -n | head -1)" "$(echo "$*" | tr ' ' '\n' | sort -n | tail -1)"; }
+ratio() {
+  local -n a=$1 b=$2
+  for i in "${!a[@]}"; do echo "${a[$i]} ${b[$i]}"; done |
+    awk '{ print $1 / $2 }' | sort -n | awk '{ r[NR] = $1 } END { printf "%.2fx", r[int((NR + 1) / 2)] }'
+}
+rotate() { local n=$1; shift; local list=("$@"); local k=$((n % ${#list[@]})); echo "${list[@]:k}" "${list[@]:0:k}"; }
+
+pom() {  # pom IMAGE
+  cat <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId>
+  <artifactId>session</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>io.github.shipmaven</groupId>
+        <artifactId>ship-maven-plugin</artifactId>
+        <version>$plugin_version</version>
+        <configuration>
+          <image>$1</image>
+          <network>none</network>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+POM
+}
+
+# --- 1. 200 MB beside src/ ---------------------------------------------------------------------
+head -c 200000000 /dev/urandom >"$work/data.bin"
+big() {  # big DIR MARKER: a new project; data.bin is a hard link to the one 200 MB file
+  mkdir -p "$1/src"
+  pom bench/session-big >"$1/pom.xml"
+  printf 'FROM local/busybox:1\nCOPY src/ /app/\n' >"$1/Dockerfile"
+  printf 'target\n' >"$1/.dockerignore"
+  printf 'data.bin\ntarget/\n' >"$1/.gitignore"
+  for i in $(seq 1 20); do echo "class C$i { String v = \"$2\"; }" >"$1/src/C$i.java"; done
+  ln "$work/data.bin" "$1/data.bin"
+  (cd "$1" && git init -q -b main && commit "$2")
+}
+edit() { echo "// $2" >>"$1/src/C1.java"; (cd "$1" && commit "edit $2"); }
+ship() { (cd "$1" && mvn ship:build); }
+cli_build() { (cd "$1" && mvn validate && DOCKER_BUILDKIT=1 "$cli" build -q -t "$2" . >/dev/null); }
+
+offline=
+big "$work/warm-ship" "$run-warm-ship"; ship "$work/warm-ship" >/dev/null; edit "$work/warm-ship" w; ship "$work/warm-ship" >/dev/null
+big "$work/warm-cli" "$run-warm-cli"; cli_build "$work/warm-cli" bench/session-cli >/dev/null
+offline=-o
+declare -A t
+for r in $(seq 1 "$rounds"); do
+  for c in $(rotate "$r" ship cli); do
+    dir=$work/big-$r-$c
+    big "$dir" "$run-$r-$c"
+    if [ "$c" = ship ]; then
+      t[ship-cold]+="$(ms ship "$dir") "; edit "$dir" "$r"; t[ship-edit]+="$(ms ship "$dir") "
+    else
+      t[cli-cold]+="$(ms cli_build "$dir" bench/session-cli) "; edit "$dir" "$r"; t[cli-edit]+="$(ms cli_build "$dir" bench/session-cli) "
+    fi
+    rm -rf "$dir"
+  done
+done
+read -ra ship_cold <<<"${t[ship-cold]}"; read -ra ship_edit <<<"${t[ship-edit]}"
+read -ra cli_cold <<<"${t[cli-cold]}"; read -ra cli_edit <<<"${t[cli-edit]}"
+
+# --- 2. The seed-shaped COPY . project ------------------------------------------------------------
+seed=$work/seed
+mkdir -p "$seed/www"
+pom bench/session-seed >"$seed/pom.xml"
+cat >"$seed/Dockerfile" <<'DOCKERFILE'
+FROM local/busybox:1
+COPY . /app/
+RUN cat /app/www/index.html >/app/www/copy.html
+CMD ["httpd", "-f", "-p", "8080", "-h", "/app/www"]
+DOCKERFILE
+printf '.git\ntarget\n' >"$seed/.dockerignore"
+printf 'target/\n' >"$seed/.gitignore"
+page() { echo "<h1>seed $1</h1>" >"$seed/www/index.html"; (cd "$seed" && commit "page $1"); }
+(cd "$seed" && git init -q -b main && page "$run-init")
+offline=
+page "$run-warm"; ship "$seed" >/dev/null; cli_build "$seed" bench/session-seed-cli >/dev/null
+offline=-o
+declare -A s
+for r in $(seq 1 "$rounds"); do
+  for c in $(rotate "$r" ship cli); do
+    page "$run-$r-$c"
+    if [ "$c" = ship ]; then s[ship]+="$(ms ship "$seed") "; else s[cli]+="$(ms cli_build "$seed" bench/session-seed-cli) "; fi
+  done
+done
+read -ra seed_ship <<<"${s[ship]}"; read -ra seed_cli <<<"${s[cli]}"
+
+docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^bench/session-' | xargs -r docker rmi >/dev/null || true
+rm -rf "$work"
+
+echo "$rounds rounds, contenders alternating; median ms (min-max)"
+printf '%-58s %-24s %s\n' "1. 200 MB beside src/, COPY src/" "cold" "one-line change"
+printf '%-58s %-24s %s\n' "mvn ship:build (session)" "$(stats "${ship_cold[@]}")" "$(stats "${ship_edit[@]}")"
+printf '%-58s %-24s %s\n' "mvn validate && DOCKER_BUILDKIT=1 docker build (20.10)" "$(stats "${cli_cold[@]}")" "$(stats "${cli_edit[@]}")"
+printf '%-58s %-24s %s\n' "ship / CLI (median of the rounds' ratios)" "$(ratio ship_cold cli_cold)" "$(ratio ship_edit cli_edit)"
+echo
+printf '%-58s %s\n' "2. seed-shaped project, COPY ., one commit a round" ""
+printf '%-58s %s\n' "mvn ship:build (session)" "$(stats "${seed_ship[@]}")"
+printf '%-58s %s\n' "mvn validate && DOCKER_BUILDKIT=1 docker build (20.10)" "$(stats "${seed_cli[@]}")"
+printf '%-58s %s\n' "ship / CLI (median of the rounds' ratios)" "$(ratio seed_ship seed_cli)"

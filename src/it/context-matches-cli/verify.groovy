@@ -48,7 +48,7 @@ assert classic.any { it.startsWith("644 ctx/times/far.txt @8849001600") }
 assert classic.any { it.startsWith("644 ctx/links/second.txt => ctx/links/first.txt") }
 
 def plugin = classic
-def names = plugin.collect { it.split(" ", 2)[1].replaceFirst(/ -> .*/, "") }
+def names = plugin.collect { it.split(" ", 2)[1].replaceFirst(/ (->|=>|@).*/, "") }
 assert names.contains("ctx/README.md")
 assert !names.contains("ctx/README-secret.md")
 assert !names.contains("ctx/CHANGES.md")

@@ -222,7 +222,10 @@ final class BuildKitBuild {
      */
     String imageId(ImageBuilder.Request request, @Nullable String sessionEnded) {
       if (sessionEnded != null && imageId == null) {
-        BuildKitProgress.Step step = progress.lastStarted();
+        // The step that failed for want of the session (loading the context), else the last one.
+        List<BuildKitProgress.Step> failed = progress.failedSteps();
+        BuildKitProgress.Step step =
+            failed.isEmpty() ? progress.lastStarted() : failed.get(failed.size() - 1);
         throw ShipException.failed(
             "docker build failed"
                 + (step == null ? "" : " in step " + shortName(step.name()))
@@ -394,7 +397,7 @@ final class BuildKitBuild {
           where
               + ": "
               + reason
-              + " (BuildKit through the Engine API has no session to ask for a registry login):"
+              + " (the plugin's BuildKit session serves no registry logins yet):"
               + " give ship:build a login for "
               + registry
               + " (a settings.xml <server> with that id, or a docker login) so it pulls "

@@ -251,7 +251,10 @@ public final class Session implements AutoCloseable {
         }
         return n;
       } catch (IOException e) {
-        endedBy(DockerConnector.rootMessage(e));
+        endedBy(
+            e instanceof java.nio.channels.ClosedChannelException
+                ? "its connection to the Docker daemon broke"
+                : DockerConnector.rootMessage(e));
         throw e;
       }
     }

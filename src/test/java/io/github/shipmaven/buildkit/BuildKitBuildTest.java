@@ -316,8 +316,8 @@ class BuildKitBuildTest {
         .hasMessage(
             "docker build failed in step [internal] load metadata for "
                 + PRIVATE_BASE
-                + ": no active sessions (BuildKit through the Engine API has no session to ask for"
-                + " a registry login): give ship:build a login for 127.0.0.1:5000 (a settings.xml"
+                + ": no active sessions (the plugin's BuildKit session serves no registry logins"
+                + " yet): give ship:build a login for 127.0.0.1:5000 (a settings.xml"
                 + " <server> with that id, or a docker login) so it pulls "
                 + PRIVATE_BASE
                 + " before the build, or set <builder> (ship.builder) to classic.");

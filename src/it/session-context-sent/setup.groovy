@@ -2,7 +2,6 @@ import io.github.shipmaven.it.DaemonProxy
 import io.github.shipmaven.it.ItSupport
 import java.nio.file.Files
 import java.nio.file.Paths
-import java.time.Duration
 
 new File(basedir, "dockerignore.txt").renameTo(new File(basedir, ".dockerignore"))
 ItSupport.gitInit(basedir)
@@ -21,6 +20,6 @@ DaemonProxy.start(Paths.get(basedir.path, "daemon-proxy.sock"), Paths.get("/var/
     .beforeSession(3, { new File(basedir, "src/main/java/Main.java").append("// one more line\n") })
     // Before build 4, data.bin changes (same size, new time): BuildKit asks for all of it ...
     .beforeSession(4, { data.setLastModified(System.currentTimeMillis() - 60_000) })
-    // ... and its session is cut while it comes.
-    .killSessionsAfter(4, Duration.ofMillis(1500))
+    // ... and its session is cut while it comes, 50 MB in.
+    .killSessionsAfterBytes(4, 50_000_000L)
 return true

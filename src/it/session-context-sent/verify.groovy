@@ -8,6 +8,7 @@ def connections = new File(basedir, "daemon-proxy.log").readLines().collect {
 def sessions = connections.findAll { it.line.startsWith("POST /session") }
 def builds = connections.findAll { it.line.startsWith("POST /build") }
 assert sessions.size() == 4 && builds.size() == 4 : connections
+assert sessions[3].bytes > 50_000_000 && sessions[3].bytes < 60_000_000 : "the fourth session was not cut 50 MB in: ${sessions[3].bytes}"
 // What the plugin sent up the daemon socket for each build: the build request and its session.
 def sent = (0..3).collect { sessions[it].bytes + builds[it].bytes }
 println "session-context-sent: bytes sent at the daemon socket per build: COPY src/ ${sent[0]}, COPY . ${sent[1]}, COPY . after a one-line change ${sent[2]}"

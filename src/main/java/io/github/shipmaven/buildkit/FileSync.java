@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -187,6 +188,17 @@ final class FileSync {
                   + " .dockerignore.");
       failure = unreadable;
       throw new GrpcException(GrpcException.PERMISSION_DENIED, unreadable.getMessage());
+    } catch (NoSuchFileException | EOFException e) {
+      ShipException changed =
+          ShipException.failed(
+              "The build context's "
+                  + entry.path()
+                  + " ("
+                  + entry.file()
+                  + ") was removed or shrank while BuildKit read the context: build again once"
+                  + " nothing writes to the context.");
+      failure = changed;
+      throw new GrpcException(GrpcException.NOT_FOUND, changed.getMessage());
     }
     call.write(packet(DATA).varint(3, id).toByteArray()); // an empty DATA: the file is complete
     filesSent.incrementAndGet();

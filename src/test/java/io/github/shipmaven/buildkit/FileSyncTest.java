@@ -315,6 +315,48 @@ class FileSyncTest {
   }
 
   @Test
+  void aFileGoneBeforeBuildKitAsksForItIsOneLineNamingIt() throws Exception {
+    Path context = Files.createDirectories(dir.resolve("app"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM local/busybox:1\nCOPY . /app/\n");
+    Path doomed = Files.writeString(context.resolve("doomed.txt"), "here, then not\n");
+    List<String> statuses = new ArrayList<>();
+    daemon.on(
+        "POST /build",
+        (request, reply) -> {
+          try {
+            DaemonSession.Call call =
+                session.call(
+                    FileSync.DIFF_COPY, List.<String[]>of(new String[] {"dir-name", "context"}));
+            List<String> names = listing(call);
+            Files.delete(doomed);
+            call.send(
+                new ProtoWire.Writer()
+                    .varint(1, FileSync.REQ)
+                    .varint(3, names.indexOf("doomed.txt"))
+                    .toByteArray());
+            assertThat(call.receive()).isNull();
+            statuses.add(call.status());
+          } catch (Throwable e) {
+            daemonFailures.add(e);
+          }
+          reply.stream(
+              List.of(
+                  "{\"errorDetail\":{\"message\":\"failed to copy files: not found\"},"
+                      + "\"error\":\"failed to copy files: not found\"}"));
+        });
+
+    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "The build context's doomed.txt ("
+                + doomed
+                + ") was removed or shrank while BuildKit read the context: build again once"
+                + " nothing writes to the context.");
+    assertThat(daemonFailures).isEmpty();
+    assertThat(statuses).singleElement().asString().startsWith("5 The build context's doomed.txt");
+  }
+
+  @Test
   void aSessionTheDaemonDropsEndsTheBuildInOneLine() throws Exception {
     Path context = SessionContextFixture.create(dir.resolve("ctx"), "copy-src");
     daemon.on(

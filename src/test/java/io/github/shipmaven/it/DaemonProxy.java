@@ -35,6 +35,7 @@ public final class DaemonProxy {
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile int killFrom = Integer.MAX_VALUE;
   private volatile Duration killAfter;
+  private volatile long killBytes = Long.MAX_VALUE;
 
   private DaemonProxy(Path socket, Path daemon, Path log) throws IOException {
     this.daemon = daemon;
@@ -61,6 +62,16 @@ public final class DaemonProxy {
   /** Cuts session number {@code from} (from 1) and each later one {@code after} it opened. */
   public DaemonProxy killSessionsAfter(int from, Duration after) {
     this.killAfter = after;
+    this.killFrom = from;
+    return this;
+  }
+
+  /**
+   * Cuts session number {@code from} (from 1) and each later one once the client sent {@code bytes}
+   * on it: mid-transfer, however fast the machine is today.
+   */
+  public DaemonProxy killSessionsAfterBytes(int from, long bytes) {
+    this.killBytes = bytes;
     this.killFrom = from;
     return this;
   }
@@ -97,8 +108,12 @@ public final class DaemonProxy {
           line = text;
         }
       }
+      long limit = Long.MAX_VALUE;
       if (line.startsWith("POST /session")) {
         int n = sessions.incrementAndGet();
+        if (n >= killFrom) {
+          limit = killBytes;
+        }
         Runnable change = changes.get(n);
         if (change != null) {
           change.run();
@@ -149,7 +164,11 @@ public final class DaemonProxy {
       ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
       try {
         for (int n; (n = client.read(buffer)) >= 0; ) {
-          fromClient.addAndGet(n);
+          if (fromClient.addAndGet(n) > limit) {
+            client.close();
+            upstream.close();
+            break;
+          }
           buffer.flip();
           while (buffer.hasRemaining()) {
             upstream.write(buffer);

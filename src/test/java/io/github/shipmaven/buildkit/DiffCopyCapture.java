@@ -50,8 +50,10 @@ public final class DiffCopyCapture {
             call -> {
               Map<String, Object> recorded = new LinkedHashMap<>();
               List<List<String>> metadata = new ArrayList<>();
-              call.allMetadata()
-                  .forEach(pair -> metadata.add(List.of(pair.getFirst(), pair.getSecond())));
+              okhttp3.Headers headers = call.allMetadata();
+              for (int i = 0; i < headers.size(); i++) {
+                metadata.add(List.of(headers.name(i), headers.value(i)));
+              }
               recorded.put("metadata", metadata);
               List<Map<String, String>> messages = new ArrayList<>();
               recorded.put("messages", messages);

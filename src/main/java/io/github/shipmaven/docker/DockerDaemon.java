@@ -26,10 +26,12 @@ public final class DockerDaemon implements AutoCloseable {
   private static final String CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1";
 
   /**
-   * Whether Docker's containerd image store keeps an abandoned upload (see below). Not yet seen on
-   * an engine here: assumed, the conservative way, until Docker 28.5 with that store is tried.
+   * Whether Docker's containerd image store keeps an abandoned upload (see below). It does not: on
+   * Docker 28.5.2 with that store (.ci/engines), the stalled upload's connection to the registry
+   * closed as soon as the push connection did, and the retry's new upload was taken
+   * (push-stalled-registry in the engine matrix, 2026-12-06).
    */
-  static final boolean CONTAINERD_STORE_KEEPS_UPLOADS = true;
+  static final boolean CONTAINERD_STORE_KEEPS_UPLOADS = false;
 
   private final Supplier<DockerClient> newClient;
   private final DockerHttpClient transport;

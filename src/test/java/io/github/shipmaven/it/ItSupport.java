@@ -422,6 +422,41 @@ public final class ItSupport {
         : null;
   }
 
+  /** A manifest as the registry serves it: its digest, media type and bytes. */
+  public record Manifest(String digest, String mediaType, String body) {}
+
+  /**
+   * The manifest the registry serves for {@code repository:tag}, accepting indexes too (an image
+   * built with attestations is one), or null if none.
+   */
+  public static Manifest registryManifest(
+      String registry, String repository, String tag, String user, String password)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + registry + "/v2/" + repository + "/manifests/" + tag))
+            .header(
+                "Accept",
+                "application/vnd.oci.image.index.v1+json,"
+                    + "application/vnd.docker.distribution.manifest.list.v2+json,"
+                    + "application/vnd.docker.distribution.manifest.v2+json,"
+                    + "application/vnd.oci.image.manifest.v1+json")
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200
+        ? new Manifest(
+            response.headers().firstValue("Docker-Content-Digest").orElse(null),
+            response.headers().firstValue("Content-Type").orElse(null),
+            response.body())
+        : null;
+  }
+
   /**
    * The forms of the given secrets found in {@code log}: each secret, its base64, its URL encoding,
    * and base64 of {@code user:secret} for each user. Empty means clean.

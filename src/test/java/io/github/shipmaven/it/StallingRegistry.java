@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * kind; manifests: {@code PUT}, {@code HEAD}, {@code GET} by tag or digest. The first request
  * carrying upload data (a {@code PATCH}, or a {@code PUT} with a body) is neither read nor
  * answered: its connection is held open until {@link #stop}. A TLS handshake (the daemon tries
- * https first) is answered by closing the connection, so the daemon falls back to http at once.
- * Plain sockets rather than an HTTP server: only a socket can stop reading.
+ * https first) is answered as Go's plain-HTTP servers answer it, so the daemon falls back to http
+ * at once (Docker 20.10 on any failure, the containerd image store only on that answer). Plain
+ * sockets rather than an HTTP server: only a socket can stop reading.
  */
 public final class StallingRegistry {
   private static final Map<Integer, StallingRegistry> RUNNING = new ConcurrentHashMap<>();
@@ -169,6 +170,13 @@ public final class StallingRegistry {
         }
         if (first == 0x16) { // a TLS handshake record: not spoken here
           requests.add("TLS");
+          // What Go's plain-HTTP servers (the registry of .ci/stack among them) answer: the
+          // containerd image store falls back to http only on this answer ("server gave HTTP
+          // response to HTTPS client"); a bare close is an EOF it reports as the push's failure.
+          out.write(
+              "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
           return;
         }
         String head = readHead(in, first);

@@ -16,11 +16,12 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Pulls base images before a BuildKit build. BuildKit through the Engine API has no session, so it
- * cannot log in to a registry (the classic builder's {@code X-Registry-Config} is ignored); with
- * the image already in the daemon it uses that one. So the images behind a login are pulled here
- * with {@code X-Registry-Auth} when the daemon lacks them, and with {@code pull} every base image
- * is, since BuildKit's own pull would fail on those behind a login.
+ * Pulls base images before a BuildKit build whose session does not answer registry logins ({@link
+ * BuildKitRunner#logsIn()} false; the plugin's own runner does answer them, so it never gets here).
+ * BuildKit cannot then log in to a registry (the classic builder's {@code X-Registry-Config} is
+ * ignored); with the image already in the daemon it uses that one. So the images behind a login are
+ * pulled here with {@code X-Registry-Auth} when the daemon lacks them, and with {@code pull} every
+ * base image is, since BuildKit's own pull would fail on those behind a login.
  */
 final class BaseImagePuller {
   private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"(.*?)\"");

@@ -86,7 +86,7 @@ big() {  # big DIR MARKER: a new project; data.bin is a hard link to the one 200
 }
 edit() { echo "// $2" >>"$1/src/C1.java"; (cd "$1" && commit "edit $2"); }
 ship() { (cd "$1" && mvn ship:build); }
-cli_build() { (cd "$1" && mvn validate && DOCKER_BUILDKIT=1 "$cli" build -q -t "$2" . >/dev/null); }
+cli_build() { (cd "$1" && mvn validate && DOCKER_BUILDKIT=1 "$cli" build -q --network=none -t "$2" . >/dev/null); }
 
 offline=
 big "$work/warm-ship" "$run-warm-ship"; ship "$work/warm-ship" >/dev/null; edit "$work/warm-ship" w; ship "$work/warm-ship" >/dev/null

@@ -1,6 +1,7 @@
 package io.github.shipmaven.context;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -106,19 +108,32 @@ final class TarWriter {
   }
 
   private void writeHeader(TarArchiveEntry entry, ContextEntry source) throws IOException {
-    Map<String, String> pax = new LinkedHashMap<>();
+    Map<String, byte[]> pax = new LinkedHashMap<>();
     if (!fitsOctal(source.modifiedSeconds())) {
       // Go's tar (the CLI's) writes such a time as a PAX record: before 1970, or past 2242.
-      pax.put("mtime", Long.toString(source.modifiedSeconds()));
+      pax.put("mtime", ascii(Long.toString(source.modifiedSeconds())));
     }
-    if (utf8Length(entry.getName()) >= TarConstants.NAMELEN) {
-      pax.put("path", entry.getName());
+    byte[] rawName =
+        source.kind() == ContextEntry.Kind.DIRECTORY
+            ? RawNames.slash(source.rawPath())
+            : source.rawPath();
+    if (utf8Length(entry.getName()) >= TarConstants.NAMELEN
+        || !Arrays.equals(rawName, entry.getName().getBytes(StandardCharsets.UTF_8))) {
+      // Too long for the header, or not UTF-8: the name's own bytes, as the CLI sends them.
+      pax.put("path", rawName);
     }
-    if (utf8Length(entry.getLinkName()) >= TarConstants.NAMELEN) {
-      pax.put("linkpath", entry.getLinkName());
+    if (utf8Length(entry.getLinkName()) >= TarConstants.NAMELEN
+        || (source.rawLinkTarget() != null
+            && !Arrays.equals(
+                source.rawLinkTarget(), entry.getLinkName().getBytes(StandardCharsets.UTF_8)))) {
+      pax.put(
+          "linkpath",
+          source.rawLinkTarget() != null
+              ? source.rawLinkTarget()
+              : entry.getLinkName().getBytes(StandardCharsets.UTF_8));
     }
     if (entry.getSize() > MAX_OCTAL_SIZE) {
-      pax.put("size", Long.toString(entry.getSize()));
+      pax.put("size", ascii(Long.toString(entry.getSize())));
     }
     if (!pax.isEmpty()) {
       byte[] records = paxRecords(pax);
@@ -141,19 +156,25 @@ final class TarWriter {
     out.write(header);
   }
 
-  /** PAX records: "<length> <key>=<value>\n", the length counting itself. */
-  static byte[] paxRecords(Map<String, String> values) {
-    StringBuilder records = new StringBuilder();
+  /** PAX records: "<length> <key>=<value>\n", the length counting itself; values as bytes. */
+  static byte[] paxRecords(Map<String, byte[]> values) {
+    ByteArrayOutputStream records = new ByteArrayOutputStream();
     values.forEach(
         (key, value) -> {
-          int rest = key.length() + utf8Length(value) + 3; // ' ', '=', '\n'
+          int rest = key.length() + value.length + 3; // ' ', '=', '\n'
           int length = rest + String.valueOf(rest).length();
           if (String.valueOf(length).length() > String.valueOf(rest).length()) {
             length++;
           }
-          records.append(length).append(' ').append(key).append('=').append(value).append('\n');
+          records.writeBytes(ascii(length + " " + key + "="));
+          records.writeBytes(value);
+          records.write('\n');
         });
-    return records.toString().getBytes(StandardCharsets.UTF_8);
+    return records.toByteArray();
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static int utf8Length(String text) {

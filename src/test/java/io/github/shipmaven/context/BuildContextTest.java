@@ -260,7 +260,9 @@ class BuildContextTest {
   }
 
   private static String pax(String key, String value) {
-    return new String(TarWriter.paxRecords(Map.of(key, value)), StandardCharsets.UTF_8);
+    return new String(
+        TarWriter.paxRecords(Map.of(key, value.getBytes(StandardCharsets.UTF_8))),
+        StandardCharsets.UTF_8);
   }
 
   @Test

@@ -179,6 +179,21 @@ class ContextWalkerTest {
         .isEqualTo("caf\u00e9.txt".getBytes(StandardCharsets.UTF_8));
   }
 
+  @Test
+  void theTarSendsANameThatIsNotUtf8AsItsBytes() throws Exception {
+    file("Dockerfile");
+    Process touch =
+        new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name')\"")
+            .directory(dir.toFile())
+            .start();
+    assertThat(touch.waitFor()).isZero();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BuildContext.of(dir, dir.resolve("Dockerfile")).write(out);
+    // Go reads a PAX path as bytes (commons-compress would decode it as UTF-8): look for them.
+    String archive = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+    assertThat(archive).contains(" path=bad\u00ffname\n");
+  }
+
   static ContextEntry entry(List<ContextEntry> entries, String path) {
     return entries.stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
   }

@@ -154,7 +154,10 @@ class GoalsTest {
               "Engine:     Docker Engine 20.10.24+dfsg1 (API 1.41, linux/amd64) at "
                   + daemon.host()
                   + " (DOCKER_HOST)")
-          .contains("Builder:    ")
+          .contains(
+              "Builder:    BuildKit (the daemon offers it); through a BuildKit session, as the"
+                  + " docker CLI: the context is sent as BuildKit asks for it (only what the"
+                  + " Dockerfile uses, on a rebuild only what changed)")
           .contains("Platform:   not built yet");
       assertThat(daemon.requests("GET /_ping")).hasSize(1);
     }

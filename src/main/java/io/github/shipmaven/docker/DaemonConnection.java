@@ -22,10 +22,12 @@ import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection to the daemon, dialled over a unix socket or TCP (with TLS), bounded by an idle
- * timeout: when no byte moves either way for that long, the connection is closed, which ends a
- * blocked read or write with {@link IdleTimeoutException}. A unix socket channel has no read
- * timeout of its own, and no socket has a write timeout, hence the watch.
+ * One connection to the daemon, dialled over a unix socket or TCP (with TLS), or carried by an ssh
+ * process's stdin and stdout ({@link SshCommand}), bounded by an idle timeout: when no byte moves
+ * either way for that long, the connection is closed (an ssh process stopped), which ends a blocked
+ * read or write with {@link IdleTimeoutException}. A unix socket channel has no read timeout of its
+ * own, no socket has a write timeout, and a pipe has neither, hence the watch. {@link #in()} and
+ * {@link #out()} may be used from two threads at once (a BuildKit session reads while it writes).
  */
 final class DaemonConnection implements AutoCloseable {
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -94,6 +96,16 @@ final class DaemonConnection implements AutoCloseable {
         socket, null, socket.getInputStream(), socket.getOutputStream(), idleTimeout);
   }
 
+  /**
+   * A connection carried by one ssh process (see {@link SshCommand}): started here, stopped when
+   * the connection closes. Nothing is read or written before the first request, so an ssh that
+   * fails shows it on that request, in its own words ({@link SshCommand.SshException}).
+   */
+  static DaemonConnection open(SshCommand ssh, @Nullable Duration idleTimeout) throws IOException {
+    SshCommand.Tunnel tunnel = ssh.start();
+    return new DaemonConnection(tunnel, null, tunnel.in(), tunnel.out(), idleTimeout);
+  }
+
   InputStream in() {
     return in;
   }
@@ -142,24 +154,24 @@ final class DaemonConnection implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      try {
-        int b = super.read();
-        lastActivity = System.nanoTime();
-        return b;
-      } catch (IOException e) {
-        throw translated(e);
-      }
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n;
       try {
-        int n = super.read(buffer, offset, length);
+        n = super.read(buffer, offset, length);
         lastActivity = System.nanoTime();
-        return n;
       } catch (IOException e) {
         throw translated(e);
       }
+      // A pipe closed by the watch (an ssh process stopped) ends in EOF rather than an exception.
+      if (n < 0 && watch != null && watch.fired()) {
+        throw new IdleTimeoutException(idleTimeout);
+      }
+      return n;
     }
   }
 

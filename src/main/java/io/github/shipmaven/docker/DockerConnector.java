@@ -68,17 +68,25 @@ public final class DockerConnector {
   public DockerDaemon connect(String hostParameter) {
     List<String> failures = new ArrayList<>();
     for (Candidate candidate : candidates(hostParameter)) {
-      String where = shown(candidate.host()) + " (" + candidate.label() + ")";
+      String where = DockerHost.shown(candidate.host()) + " (" + candidate.label() + ")";
       if (candidate.host().getScheme().equals("unix")
           && !Files.exists(Path.of(candidate.host().getPath()))) {
         failures.add(where + ": no such socket");
         continue;
       }
-      DockerSocketClient transport = new DockerSocketClient(candidate.host(), tls(candidate));
+      boolean ssh = candidate.host().getScheme().equals("ssh");
+      SshCommand command = ssh ? SshCommand.of(candidate.host(), env, setting(candidate)) : null;
+      DockerSocketClient transport =
+          command != null
+              ? new DockerSocketClient(command)
+              : new DockerSocketClient(candidate.host(), tls(candidate));
       Map<String, List<String>> ping;
       try {
         ping = transport.ping();
       } catch (RuntimeException e) {
+        if (command != null) {
+          throw sshFailed(where, command, e);
+        }
         failures.add(where + ": " + rootMessage(e));
         continue;
       }
@@ -101,13 +109,45 @@ public final class DockerConnector {
                 + MINIMUM_API
                 + " or newer (Docker 1.12+): upgrade the daemon.");
       }
-      log.debug("Docker daemon: " + where + ", Engine API " + api);
+      log.debug(
+          "Docker daemon: "
+              + where
+              + ", Engine API "
+              + api
+              + (command == null ? "" : ", through `" + command.shown() + "` a connection"));
       return daemon;
     }
     throw ShipException.config(
         "No Docker daemon answered; tried "
             + String.join("; ", failures)
             + ". Start Docker, or point DOCKER_HOST or <dockerHost> (ship.docker.host) at it.");
+  }
+
+  /** How a candidate's setting is named in messages. */
+  private static String setting(Candidate candidate) {
+    return candidate.label().equals("<dockerHost>")
+        ? "<dockerHost> (ship.docker.host)"
+        : candidate.label();
+  }
+
+  /**
+   * The one line a daemon that ssh could not reach gets, before anything is built: ssh's own words
+   * (an unknown host key, a refused login, a remote without docker) and what to try by hand.
+   */
+  private static ShipException sshFailed(String where, SshCommand command, RuntimeException e) {
+    Throwable ssh = e;
+    while (ssh != null && !(ssh instanceof SshCommand.SshException)) {
+      ssh = ssh.getCause();
+    }
+    return ShipException.config(
+        "The Docker daemon at "
+            + where
+            + " could not be reached through ssh: "
+            + (ssh != null ? ssh.getMessage() : rootMessage(e))
+            + ". `"
+            + command.shown().replace(" system dial-stdio", " version")
+            + "` must work from this shell without a prompt (a key in ssh-agent or"
+            + " ~/.ssh/config, the host in known_hosts, docker on the remote PATH).");
   }
 
   private List<Candidate> candidates(String hostParameter) {
@@ -143,11 +183,6 @@ public final class DockerConnector {
   private static Candidate socket(String label, Path path) {
     return new Candidate(
         label, DockerHost.parse("unix://" + path.toAbsolutePath(), label), false, null);
-  }
-
-  /** An address as it was written: a socket path unescaped, where the URI escapes it. */
-  private static String shown(URI host) {
-    return host.getScheme().equals("unix") ? "unix://" + host.getPath() : host.toString();
   }
 
   /** The docker context DOCKER_CONTEXT or config.json selects; null for none or "default". */

@@ -13,8 +13,8 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small HTTP/1.1 transport for docker-java over a unix socket or TCP (with TLS), one connection a
- * request ({@link DaemonConnection} dials, {@link Http1} frames).
+ * A small HTTP/1.1 transport for docker-java over a unix socket, TCP (with TLS) or ssh, one
+ * connection a request ({@link DaemonConnection} dials, {@link Http1} frames).
  *
  * <p>Why not docker-java's own transports: their Apache httpclient logs every request header at
  * debug level, and {@code mvn -X} turns that on, printing {@code X-Registry-Auth}, the registry
@@ -38,8 +38,9 @@ final class DockerSocketClient implements DockerHttpClient {
   private static final Pattern BUILD = Pattern.compile("^(/v[0-9.]+)?/build\\b.*");
   private static final Pattern PUSH = Pattern.compile("^(/v[0-9.]+)?/images/.+/push\\b.*");
 
-  private final URI host;
-  private final SSLContext tls;
+  private final @Nullable URI host;
+  private final @Nullable SSLContext tls;
+  private final @Nullable SshCommand ssh;
   private final Duration apiIdle;
 
   /**
@@ -53,10 +54,32 @@ final class DockerSocketClient implements DockerHttpClient {
   /**
    * @param apiIdle the idle bound of ordinary API calls (and pings, if shorter); tests shorten it
    */
-  DockerSocketClient(URI host, SSLContext tls, Duration apiIdle) {
+  DockerSocketClient(URI host, @Nullable SSLContext tls, Duration apiIdle) {
+    this(host, tls, null, apiIdle);
+  }
+
+  /** A daemon reached through ssh: one ssh process a request. */
+  DockerSocketClient(SshCommand ssh) {
+    this(ssh, API_IDLE);
+  }
+
+  DockerSocketClient(SshCommand ssh, Duration apiIdle) {
+    this(null, null, ssh, apiIdle);
+  }
+
+  private DockerSocketClient(
+      @Nullable URI host, @Nullable SSLContext tls, @Nullable SshCommand ssh, Duration apiIdle) {
     this.host = host;
     this.tls = tls;
+    this.ssh = ssh;
     this.apiIdle = apiIdle;
+  }
+
+  /** A new connection to the daemon, bounded by {@code idleTimeout} (null: no bound). */
+  private DaemonConnection dial(@Nullable Duration idleTimeout) throws IOException {
+    return ssh != null
+        ? DaemonConnection.open(ssh, idleTimeout)
+        : DaemonConnection.open(host, tls, idleTimeout);
   }
 
   @Override
@@ -66,7 +89,7 @@ final class DockerSocketClient implements DockerHttpClient {
           "hijacked connections (attach) are not used by this plugin");
     }
     try {
-      DaemonConnection connection = DaemonConnection.open(host, tls, idleTimeout(request.path()));
+      DaemonConnection connection = dial(idleTimeout(request.path()));
       try {
         try {
           Http1.writeRequest(request, connection);
@@ -130,7 +153,7 @@ final class DockerSocketClient implements DockerHttpClient {
    */
   UpgradedConnection upgrade(String path, String protocol, Map<String, List<String>> headers)
       throws IOException {
-    return UpgradedConnection.open(DaemonConnection.open(host, tls, null), path, protocol, headers);
+    return UpgradedConnection.open(dial(null), path, protocol, headers);
   }
 
   @Override

@@ -99,15 +99,16 @@ class DockerConnectorTest {
   }
 
   @Test
-  void anSshHostIsAConfigurationErrorNamingTheVariable() {
+  void aWindowsPipeIsAConfigurationErrorNamingTheVariable() {
     assertThatThrownBy(
             () ->
                 new DockerConnector(
-                        Map.of("DOCKER_HOST", "ssh://deploy@build-host"), home, ShipLog.NONE)
+                        Map.of("DOCKER_HOST", "npipe:////./pipe/docker_engine"), home, ShipLog.NONE)
                     .connect(null))
         .isInstanceOfSatisfying(
             ShipException.class, e -> assertThat(e.kind()).isEqualTo(ShipException.Kind.CONFIG))
-        .hasMessageStartingWith("DOCKER_HOST is ssh://deploy@build-host, but ship-maven-plugin");
+        .hasMessageStartingWith(
+            "DOCKER_HOST is npipe:////./pipe/docker_engine, but ship-maven-plugin");
   }
 
   @Test

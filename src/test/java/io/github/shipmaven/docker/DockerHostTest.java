@@ -44,15 +44,74 @@ class DockerHostTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ssh://deploy@build-host", "npipe:////./pipe/docker_engine", "fd://"})
+  @ValueSource(strings = {"npipe:////./pipe/docker_engine", "fd://"})
   void cliTransportsThisPluginDoesNotSpeakAreNamed(String value) {
     assertThatThrownBy(() -> DockerHost.parse(value, "DOCKER_HOST"))
         .isInstanceOf(ShipException.class)
         .hasMessage(
             "DOCKER_HOST is "
                 + value
-                + ", but ship-maven-plugin speaks only to unix:// and tcp:// daemons: forward the"
-                + " daemon's socket to one of those and point DOCKER_HOST at it.");
+                + ", but ship-maven-plugin speaks only to unix://, tcp:// and ssh:// daemons:"
+                + " forward the daemon's socket to one of those and point DOCKER_HOST at it.");
+  }
+
+  /** docker/cli connhelper/ssh: user and port optional, a socket path after the host. */
+  @ParameterizedTest
+  @CsvSource(
+      value = {
+        "ssh://deploy@build-host | deploy | build-host | <none> | ''",
+        "ssh://build-host | <none> | build-host | <none> | ''",
+        "ssh://deploy@10.1.2.3:2222 | deploy | 10.1.2.3 | 2222 | ''",
+        "ssh://my_box | <none> | my_box | <none> | ''",
+        "ssh://[::1]:2222 | <none> | ::1 | 2222 | ''",
+        "ssh://ci@build-host/run/user/1000/docker.sock | ci | build-host | <none> |"
+            + " /run/user/1000/docker.sock",
+      },
+      delimiter = '|',
+      nullValues = "<none>")
+  void sshAddressesAreReadAsTheCliReadsThem(
+      String value, String user, String host, String port, String path) {
+    URI uri = DockerHost.parse(value, "DOCKER_HOST");
+    assertThat(uri.getScheme()).isEqualTo("ssh");
+    assertThat(DockerHost.sshUser(uri)).isEqualTo(user);
+    assertThat(DockerHost.sshHostName(uri)).isEqualTo(host);
+    assertThat(DockerHost.sshPort(uri)).isEqualTo(port);
+    assertThat(uri.getPath()).isEqualTo(path);
+    assertThat(DockerHost.shown(uri)).isEqualTo(value);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      value = {
+        "ssh:// | no host, or not a host name",
+        "ssh://deploy@ | no host, or not a host name",
+        "ssh://build host | not a URL (Illegal character in authority)",
+        "ssh://build-host:99999 | the port is not a number from 1 to 65535",
+        "ssh://build-host:ssh | the port is not a number from 1 to 65535",
+        "ssh://build-host?x=1 | query parameters are not allowed",
+        "ssh://build-host#x | fragments are not allowed",
+      },
+      delimiter = '|')
+  void badSshAddressesAreOneLineNamingTheSettingAndWhy(String value, String why) {
+    assertThatThrownBy(() -> DockerHost.parse(value, "<dockerHost> (ship.docker.host)"))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "<dockerHost> (ship.docker.host) is "
+                + value
+                + ", which is not an ssh daemon address ("
+                + why
+                + "): use ssh://[user@]host[:port].");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ssh://deploy:Canary-Ssh-Pw@build-host", "ssh://deploy:@build-host:22"})
+  void anSshPasswordIsRefusedWithoutEchoingIt(String value) {
+    assertThatThrownBy(() -> DockerHost.parse(value, "DOCKER_HOST"))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "DOCKER_HOST holds an ssh:// address with a password, which the docker CLI does not"
+                + " take either: remove it and let ssh log in with a key (ssh-agent or"
+                + " ~/.ssh/config).");
   }
 
   @ParameterizedTest

@@ -506,4 +506,19 @@ public final class ItSupport {
     }
     return false;
   }
+
+  /** The loopback sshd's log (.ci/sshd, it.sshd.dir of stack.properties), line by line. */
+  public static List<String> sshdLog() throws IOException {
+    java.nio.file.Path log = java.nio.file.Path.of("/tmp/ship-stack/sshd/sshd.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /** The SHA256 fingerprint of a public key file, as sshd logs it ({@code SHA256:…}). */
+  public static String sshFingerprint(File publicKey) throws Exception {
+    String base64 = Files.readString(publicKey.toPath()).trim().split("\\s+")[1];
+    byte[] digest =
+        java.security.MessageDigest.getInstance("SHA-256")
+            .digest(Base64.getDecoder().decode(base64));
+    return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+  }
 }

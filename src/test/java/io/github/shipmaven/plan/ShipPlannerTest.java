@@ -187,9 +187,14 @@ class ShipPlannerTest {
             s -> s.branches = Arrays.asList((String) null),
             "<branches> (ship.branches) has an empty <branch>"),
         Row.of(
-            "dockerHost over ssh",
-            s -> s.dockerHost = "ssh://deploy@build-host",
-            "<dockerHost> (ship.docker.host) is ssh://deploy@build-host",
+            "dockerHost over ssh with a query",
+            s -> s.dockerHost = "ssh://deploy@build-host?x=1",
+            "<dockerHost> (ship.docker.host) is ssh://deploy@build-host?x=1",
+            "query parameters are not allowed"),
+        Row.of(
+            "dockerHost on a Windows pipe",
+            s -> s.dockerHost = "npipe:////./pipe/docker_engine",
+            "<dockerHost> (ship.docker.host) is npipe:////./pipe/docker_engine",
             "forward the daemon's socket"),
         Row.of(
             "dockerHost not an address",

@@ -26,12 +26,13 @@ public final class DockerDaemon implements AutoCloseable {
   private static final String CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1";
 
   /**
-   * Whether Docker's containerd image store keeps an abandoned upload (see below). It does not: on
-   * Docker 28.5.2 with that store (.ci/engines), the stalled upload's connection to the registry
-   * closed as soon as the push connection did, and the retry's new upload was taken
-   * (push-stalled-registry in the engine matrix, 2026-12-06).
+   * Whether, on Docker's containerd image store, a retried push joins the upload a stalled push
+   * left behind. It does not: on Docker 28.5.2 with that store (.ci/engines, 2026-12-06), the retry
+   * uploaded the stalled blob anew ({@code POST}, {@code PUT}) and the registry took it, whether or
+   * not the stalled connection was still open (in one run here it stayed open for 15 s after the
+   * client left; in the engine matrix it closed at once).
    */
-  static final boolean CONTAINERD_STORE_KEEPS_UPLOADS = false;
+  static final boolean CONTAINERD_STORE_RETRY_JOINS = false;
 
   private final Supplier<DockerClient> newClient;
   private final DockerHttpClient transport;
@@ -192,16 +193,16 @@ public final class DockerDaemon implements AutoCloseable {
   }
 
   /**
-   * Whether a push abandoned by closing its API connection goes on inside the daemon, so that a
-   * retry joins that upload instead of starting a new one. Found on each engine by stalling an
-   * upload (issue 19; README "Pushing, on every engine"): Docker 20.10 with its graphdriver image
-   * store keeps the stalled layer upload until the registry closes the connection (its distribution
-   * client writes the blob without the request's context), and a retry waits on it again; Podman
-   * 4.3 cancels the upload and a retry starts a new one. Docker's image store is read from {@code
-   * /info}; an engine that cannot be asked counts as keeping the upload, which costs at most a
-   * retry that could have worked, never a wasted stall timeout.
+   * Whether a push retried after a stall would join the upload the abandoned push left in the
+   * daemon, and so stall again, rather than start a new one. Found on each engine by stalling an
+   * upload and pushing again (issue 19; README "Pushing, on every engine"): Docker 20.10 and 28.5
+   * with the graphdriver image store keep the stalled layer upload until the registry closes the
+   * connection (their distribution client writes the blob without the request's context) and a
+   * retry waits on it; Docker 28.5's containerd store and Podman 4.3 and 6.1 start a new upload.
+   * Docker's image store is read from {@code /info}; an engine that cannot be asked counts as
+   * joining, which costs at most a retry that could have worked, never a wasted stall timeout.
    */
-  public boolean keepsAbandonedUploads() {
+  public boolean retryJoinsAbandonedUpload() {
     if (isPodman()) {
       return false;
     }
@@ -211,7 +212,7 @@ public final class DockerDaemon implements AutoCloseable {
       for (JsonNode pair : new ObjectMapper().readTree(body).path("DriverStatus")) {
         if (pair.path(0).asText("").equals("driver-type")
             && pair.path(1).asText("").equals(CONTAINERD_SNAPSHOTTER)) {
-          return CONTAINERD_STORE_KEEPS_UPLOADS;
+          return CONTAINERD_STORE_RETRY_JOINS;
         }
       }
       return true;

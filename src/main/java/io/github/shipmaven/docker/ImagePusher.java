@@ -27,10 +27,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Pushes every tag of an image and returns the manifest digest the registry confirmed. Transient
- * failures (any 5xx, resets, timeouts, a cut connection, a stall on an engine that cancels the
- * abandoned upload) are retried with backoff; a refused login is not, and names the credential
- * source; nor is a stall on an engine that keeps the stuck upload, which a retry would only join.
- * The digest the stream reports is checked against what the registry then serves for the tag, asked
+ * failures (any 5xx, resets, timeouts, a cut connection, a stall on an engine whose retry starts a
+ * new upload) are retried with backoff; a refused login is not, and names the credential source;
+ * nor is a stall on an engine that keeps the stuck upload, which a retry would only join. The
+ * digest the stream reports is checked against what the registry then serves for the tag, asked
  * through the daemon with the same login.
  *
  * <p>The push goes through the plugin's own transport and its stream is read with Jackson's
@@ -197,7 +197,7 @@ public final class ImagePusher {
     String path = "/images/" + pathSegment(image.name()) + "/push?tag=" + pathSegment(tag);
     // The stream is read on a thread of its own, so that a stall ends the wait even before the
     // daemon answered at all: closing the answer ends the stream; whether the daemon's upload ends
-    // with it depends on the engine (DockerDaemon.keepsAbandonedUploads).
+    // with it depends on the engine (DockerDaemon.retryJoinsAbandonedUpload).
     AtomicReference<DockerDaemon.Answer> open = new AtomicReference<>();
     CompletableFuture<String> ended = new CompletableFuture<>();
     IdleWatch stall =
@@ -260,7 +260,7 @@ public final class ImagePusher {
               + "to registry "
               + image.registry()
               + (layer == null ? " (the engine named no layer)" : "");
-      if (daemon.keepsAbandonedUploads()) {
+      if (daemon.retryJoinsAbandonedUpload()) {
         // A retry would join the daemon's stuck upload and stall again: fail now.
         return new Attempt(
             null,

@@ -39,10 +39,11 @@ public class PushMojo extends AbstractShipMojo {
 
   /**
    * How long a push may make no progress (no layer advancing) before it is abandoned; ISO-8601,
-   * e.g. {@code PT2M}. On an engine that cancels its upload when the push is abandoned (Podman) the
-   * stall is retried as a transient failure; on one that keeps the stuck upload going (Docker
-   * 20.10), where a retry would only join it, the push fails at once. Podman reports no progress:
-   * there this bounds each tag's push as a whole, plus one second per MB of the image.
+   * e.g. {@code PT2M}. On an engine whose retry starts a new upload (Podman, Docker's containerd
+   * image store) the stall is retried as a transient failure; on one that keeps the stuck upload
+   * going and would let a retry join it (Docker's graphdriver store) the push fails at once. Podman
+   * reports no progress: there this bounds each tag's push as a whole, plus one second per MB of
+   * the image.
    *
    * @since 0.1.0
    */

@@ -328,6 +328,27 @@ class ImagePusherTest {
   }
 
   @Test
+  void aStallOnDocker28sGraphdriverStoreIsNotRetriedEither() throws Exception {
+    infoAs("docker-28.5/info-trimmed.json");
+    pushStalls();
+    assertThatThrownBy(() -> push(List.of("latest"), 3, Duration.ofMillis(300)))
+        .hasMessageContaining("to registry 127.0.0.1:5000; not retried: ");
+    assertThat(daemon.requests("POST /images/")).hasSize(1);
+  }
+
+  @Test
+  void aStallOnDocker28sContainerdStoreIsRetriedIntoANewUpload() throws Exception {
+    infoAs("docker-28.5-containerd/info-trimmed.json");
+    pushStalls();
+    assertThatThrownBy(() -> push(List.of("latest"), 1, Duration.ofMillis(300)))
+        .hasMessageStartingWith(
+            "Push of 127.0.0.1:5000/team/app:latest failed after 2 attempts: no progress for 300"
+                + " ms while pushing layer 577e974730e9")
+        .hasMessageNotContaining("not retried");
+    assertThat(daemon.requests("POST /images/")).hasSize(2);
+  }
+
+  @Test
   void aDockerThatCannotSayItsImageStoreCountsAsKeepingTheUpload() {
     daemon.on("GET /info", (request, reply) -> reply.json(500, "{\"message\":\"busy\"}"));
     pushStalls();

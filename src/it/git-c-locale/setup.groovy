@@ -2,8 +2,8 @@ import io.github.shipmaven.it.ItSupport
 import io.github.shipmaven.it.RenderStandIn
 import java.nio.file.Files
 
-// Tracked files whose names are not ASCII (and one that is not UTF-8), in the git repository;
-// the build context leaves them out (.dockerignore): this test is about the git facts.
+// Tracked files whose names are not ASCII (and one that is not UTF-8), in the git repository and
+// in the build context (COPY docs): git facts and the context under the C locale.
 def docs = new File(basedir, "docs")
 docs.mkdirs()
 Files.writeString(docs.toPath().resolve("caf\u00e9.txt"), "caf\u00e9\n")

@@ -5,6 +5,9 @@ import java.nio.file.Paths
 
 new File(basedir, "dockerignore.txt").renameTo(new File(basedir, ".dockerignore"))
 ItSupport.gitInit(basedir)
+// The build cache records there before: verify removes the ones these builds make (*.log: not
+// in the context).
+new File(basedir, "build-cache-before.log").text = ItSupport.buildCacheIds().join("\n")
 // 200 MB beside src/, untracked (git need not hold it): what a build must not send for COPY src/.
 def data = new File(basedir, "data.bin")
 data.withOutputStream { out ->

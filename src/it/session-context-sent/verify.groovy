@@ -28,4 +28,14 @@ println "session-context-sent: a session cut mid-build: ${failure}"
 def ids = log.readLines().findAll { it.contains("Built sha256:") }.collect { (it =~ /Built (sha256:[0-9a-f]+)/)[0][1] }
 ids.unique().each { ItSupport.run(basedir, "docker", "rmi", "-f", it) }
 new File(basedir, "data.bin").delete()
+// ... nor its build cache: the session's cached contexts (source.local) and the 210 MB layers each
+// COPY . made (one per build: data.bin's time is new each run). Only the records these builds made
+// go (by ID), so other projects' caches on the shared daemon stay.
+def before = new File(basedir, "build-cache-before.log").readLines().findAll { it } as Set
+def made = ItSupport.buildCacheBytesSince(before)
+def reclaimed = ItSupport.pruneBuildCacheSince(before)
+def left = ItSupport.buildCacheBytesSince(before)
+println "session-context-sent: build cache made by these builds ${made} bytes, removed ${reclaimed}, left ${left}"
+assert made > 200_000_000 : "the builds left only ${made} bytes of build cache: did COPY . run?"
+assert left < 1_000_000 : "the builds' build cache was not removed: ${left} bytes left"
 return true

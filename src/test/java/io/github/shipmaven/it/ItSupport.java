@@ -397,6 +397,78 @@ public final class ItSupport {
     }
   }
 
+  /**
+   * The IDs of the local daemon's build cache records (BuildKit's), as {@code GET /system/df} lists
+   * them. An IT notes them before it builds so that it can remove what it made afterwards.
+   */
+  public static java.util.Set<String> buildCacheIds() throws IOException {
+    String body = engineApi("GET /system/df", "Accept: application/json");
+    int start = body.indexOf("\"BuildCache\":");
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    if (start < 0) {
+      return ids;
+    }
+    // Images list "Id" and containers "Id": "ID" (capital D) is the build cache record's field.
+    Matcher id = Pattern.compile("\"ID\":\"([A-Za-z0-9]+)\"").matcher(body.substring(start));
+    while (id.find()) {
+      ids.add(id.group(1));
+    }
+    return ids;
+  }
+
+  /**
+   * Removes the build cache records made since {@code before} was listed (the session's cached
+   * contexts, source.local, and the layers COPY made of them: a 200 MB context costs 200 MB for
+   * each build that copied it), through {@code POST /build/prune} filtered by ID, so other
+   * projects' caches on the shared daemon stay. The images that used them must be gone first
+   * (records in use are kept). Returns the bytes reclaimed.
+   */
+  public static long pruneBuildCacheSince(java.util.Set<String> before) throws IOException {
+    long reclaimed = 0;
+    // One ID per request: Docker 20.10 refuses a filter with more than one value ("filters expect
+    // only one value") and matches "id" as a pattern (the full ID is one record). A child record
+    // goes before its parent, so the rounds repeat until none of them is left.
+    for (int round = 0; round < 3; round++) {
+      java.util.Set<String> made = new java.util.TreeSet<>(buildCacheIds());
+      made.removeAll(before);
+      if (made.isEmpty()) {
+        break;
+      }
+      for (String id : made) {
+        String body =
+            engineApi(
+                "POST /build/prune?filters="
+                    + URLEncoder.encode("{\"id\":{\"" + id + "\":true}}", StandardCharsets.UTF_8),
+                "Accept: application/json");
+        Matcher space = Pattern.compile("\"SpaceReclaimed\":(\\d+)").matcher(body);
+        if (space.find()) {
+          reclaimed += Long.parseLong(space.group(1));
+        }
+      }
+    }
+    return reclaimed;
+  }
+
+  /** The total size in bytes of the build cache records not in {@code before}. */
+  public static long buildCacheBytesSince(java.util.Set<String> before) throws IOException {
+    String body = engineApi("GET /system/df", "Accept: application/json");
+    int start = body.indexOf("\"BuildCache\":");
+    long total = 0;
+    if (start < 0) {
+      return total;
+    }
+    Matcher record =
+        Pattern.compile("\\{[^{}]*\"ID\":\"([A-Za-z0-9]+)\"[^{}]*\\}")
+            .matcher(body.substring(start));
+    while (record.find()) {
+      if (!before.contains(record.group(1))) {
+        Matcher size = Pattern.compile("\"Size\":(\\d+)").matcher(record.group());
+        total += size.find() ? Long.parseLong(size.group(1)) : 0;
+      }
+    }
+    return total;
+  }
+
   /** The manifest digest the registry serves for {@code repository:tag}, or null if none. */
   public static String registryDigest(
       String registry, String repository, String tag, String user, String password)

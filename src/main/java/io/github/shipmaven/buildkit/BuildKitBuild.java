@@ -126,6 +126,12 @@ final class BuildKitBuild {
         if (unreadable != null && outcome.imageId() == null) {
           throw unreadable; // the daemon's error is about a file it could not have: say which
         }
+        if (outcome.imageId() == null && outcome.error() != null) {
+          ShipException refused = sync.refusedName(outcome.error(), daemon.engine());
+          if (refused != null) {
+            throw refused; // the daemon's error names no file: this side knows which it sent
+          }
+        }
         log.info(
             String.format(
                 "Build context: %s sent (%,d files, as BuildKit asked for them; %,d entries listed)",

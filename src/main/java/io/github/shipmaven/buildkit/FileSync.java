@@ -7,7 +7,13 @@ import io.github.shipmaven.core.ShipException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +38,13 @@ import org.jspecify.annotations.Nullable;
  * the session's shared key and requests ({@code REQ}, by the index of the stat) only the files that
  * are new or changed, which go back in {@code DATA} packets of at most 32 KiB. Files it does not
  * request are never opened. It ends the call with {@code FIN}.
+ *
+ * <p>Names go as the file system's bytes, as the docker CLI sends them, although {@code Stat.path}
+ * and {@code Stat.linkname} are proto3 {@code string}s. Docker 20.10's BuildKit takes a name that
+ * is not UTF-8; Docker 28.5's cannot read the stat that carries one ({@code grpc: failed to
+ * unmarshal the received message: string field contains invalid UTF-8}): it resets the call and
+ * fails the build with those words, naming no file. So the first such name sent is noted, and
+ * {@link #refusedName} turns that error into a line naming it.
  */
 final class FileSync {
   static final String DIFF_COPY = "/moby.filesync.v1.FileSync/DiffCopy";
@@ -47,6 +60,8 @@ final class FileSync {
   private final AtomicLong filesSent = new AtomicLong();
   private final AtomicLong entriesListed = new AtomicLong();
   private volatile @Nullable ShipException failure;
+  private volatile @Nullable ContextEntry notUtf8;
+  private final AtomicLong notUtf8Sent = new AtomicLong();
   private volatile Function<GrpcCall, GrpcCall.Tap> taps = call -> GrpcCall.Tap.NONE;
 
   /**
@@ -80,6 +95,116 @@ final class FileSync {
     return failure;
   }
 
+  /**
+   * The one line for a build the daemon failed because a name sent was not UTF-8: {@code
+   * daemonError} must be BuildKit's refusal (gRPC's {@code string field contains invalid UTF-8})
+   * and a name that is not UTF-8 must have been sent; else null (an engine that took such names, as
+   * Docker 20.10, never says so, and the refusal names no file: both are needed).
+   *
+   * @param engine the engine, for the message ({@code Docker 28.5.2}); null if unknown
+   */
+  @Nullable ShipException refusedName(String daemonError, @Nullable String engine) {
+    ContextEntry entry = notUtf8;
+    if (entry == null || !daemonError.contains("invalid UTF-8")) {
+      return null;
+    }
+    String refuses = (engine == null ? "this Docker daemon" : engine) + "'s BuildKit refuses: ";
+    long others = notUtf8Sent.get() - 1;
+    String more =
+        others == 0 ? "" : " (and " + others + " more such name" + (others == 1 ? ")" : "s)");
+    if (isUtf8(entry.rawPath())) {
+      return ShipException.config(
+          "docker build failed: the build context has a symlink whose target is not UTF-8, which "
+              + refuses
+              + readable(entry.rawPath())
+              + " -> "
+              + readable(entry.rawLinkTarget())
+              + more
+              + "; point it at a UTF-8 name, or add it to .dockerignore.");
+    }
+    return ShipException.config(
+        "docker build failed: the build context has a file name that is not UTF-8, which "
+            + refuses
+            + readable(entry.rawPath())
+            + more
+            + "; rename it, or add it to .dockerignore.");
+  }
+
+  /** Notes an entry whose name, or symlink target, is not UTF-8: the first is named on refusal. */
+  private void noteNotUtf8(ContextEntry entry) {
+    boolean target =
+        entry.kind() == ContextEntry.Kind.SYMLINK
+            && entry.rawLinkTarget() != null
+            && !isUtf8(entry.rawLinkTarget());
+    if (target || !isUtf8(entry.rawPath())) {
+      if (notUtf8Sent.getAndIncrement() == 0) {
+        notUtf8 = entry;
+      }
+    }
+  }
+
+  /** Whether {@code bytes} are UTF-8 as Go's {@code utf8.Valid} has it (no surrogates). */
+  static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A name for one line of text, as git quotes paths: UTF-8 as it is; each byte that is not part of
+   * UTF-8, and control and line-breaking characters, as a backslash and three octal digits ({@code
+   * bad\377name}); a backslash doubled.
+   */
+  static String readable(byte[] name) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(name);
+    CharBuffer out = CharBuffer.allocate(name.length + 1);
+    StringBuilder text = new StringBuilder();
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      out.flip();
+      while (out.hasRemaining()) {
+        char c = out.get();
+        int type = Character.getType(c);
+        if (c == '\\') {
+          text.append("\\\\");
+        } else if (Character.isISOControl(c)
+            || type == Character.LINE_SEPARATOR
+            || type == Character.PARAGRAPH_SEPARATOR) {
+          for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+            octal(text, b);
+          }
+        } else {
+          text.append(c);
+        }
+      }
+      out.clear();
+      if (result.isError()) {
+        for (int i = 0; i < result.length(); i++) {
+          octal(text, in.get());
+        }
+      } else if (result.isUnderflow()) {
+        return text.toString();
+      }
+    }
+  }
+
+  private static void octal(StringBuilder text, byte b) {
+    String digits = Integer.toOctalString(b & 0xff);
+    text.append('\\').append("000", digits.length(), 3).append(digits);
+  }
+
   /** Taps every call (the tests' recorder of real daemons' exchanges). */
   void tap(Function<GrpcCall, GrpcCall.Tap> taps) {
     this.taps = taps;
@@ -103,6 +228,7 @@ final class FileSync {
           true,
           entry -> {
             listed.add(entry);
+            noteNotUtf8(entry);
             call.write(packet(STAT).message(2, stat(entry)).toByteArray(), false);
           });
     } catch (ShipException e) {

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 public final class DockerDaemon implements AutoCloseable {
   /** {@code /info}'s DriverStatus driver-type of Docker's containerd image store. */
   private static final String CONTAINERD_SNAPSHOTTER = "io.containerd.snapshotter.v1";
+
+  /** The ping's {@code Server}: product, then version up to Debian's {@code +dfsg} or a space. */
+  private static final Pattern SERVER = Pattern.compile("(Docker|Libpod)/([0-9][^ +]*)");
 
   /**
    * Whether, on Docker's containerd image store, a retried push joins the upload a stalled push
@@ -150,6 +155,20 @@ public final class DockerDaemon implements AutoCloseable {
   @Nullable String pingHeader(String name) {
     List<String> values = ping.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /**
+   * The engine and its version as its ping's {@code Server} header names them ({@code
+   * Docker/28.5.2+dfsg4 (linux)} is {@code Docker 28.5.2}, {@code Libpod/6.1.1} {@code Podman
+   * 6.1.1}), for messages about what this engine refused; null if the ping did not say.
+   */
+  public @Nullable String engine() {
+    String server = pingHeader("Server");
+    Matcher named = server == null ? null : SERVER.matcher(server);
+    if (named == null || !named.lookingAt()) {
+      return null;
+    }
+    return (named.group(1).equals("Libpod") ? "Podman" : "Docker") + " " + named.group(2);
   }
 
   /** Whether this is Podman's Docker-compatible service rather than Docker Engine. */

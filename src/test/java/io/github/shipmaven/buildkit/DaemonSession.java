@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
 import okhttp3.internal.concurrent.TaskRunner;
 import okhttp3.internal.connection.BufferedSocket;
+import okhttp3.internal.http2.ErrorCode;
 import okhttp3.internal.http2.Header;
 import okhttp3.internal.http2.Http2Connection;
 import okhttp3.internal.http2.Http2Stream;
@@ -106,6 +107,11 @@ final class DaemonSession implements AutoCloseable {
 
     void halfClose() throws IOException {
       out.close();
+    }
+
+    /** Resets the call, as grpc-go's client does with one whose response it cannot read. */
+    void reset() throws IOException {
+      stream.close(ErrorCode.CANCEL, null);
     }
 
     /**

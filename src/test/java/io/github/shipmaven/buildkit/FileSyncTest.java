@@ -16,9 +16,11 @@ import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.docker.ScriptedDaemon;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,9 @@ class FileSyncTest {
     "docker-20.10, copy-src",
     "docker-20.10, copy-all",
     "docker-20.10, copy-all-rebuilt",
+    // Names that are not UTF-8 (a file, a symlink's target): Docker 20.10 takes them as bytes.
+    "docker-20.10, name-not-utf8",
+    "docker-20.10, link-not-utf8",
     "docker-28.5, copy-src",
     "docker-28.5, copy-all",
     "docker-28.5, copy-all-rebuilt",
@@ -162,16 +167,7 @@ class FileSyncTest {
    * the daemon's packets (REQ, FIN) sent and the session's answers to it read.
    */
   List<String> replay(JsonNode recorded) throws Exception {
-    List<String[]> metadata = new ArrayList<>();
-    recorded
-        .path("metadata")
-        .forEach(
-            pair -> {
-              if (!pair.get(0).asText().startsWith(":")) {
-                metadata.add(new String[] {pair.get(0).asText(), pair.get(1).asText()});
-              }
-            });
-    DaemonSession.Call call = session.call(FileSync.DIFF_COPY, metadata);
+    DaemonSession.Call call = session.call(FileSync.DIFF_COPY, metadata(recorded));
     List<String> answers = new ArrayList<>();
     byte[] message;
     do {
@@ -200,6 +196,20 @@ class FileSyncTest {
     return answers;
   }
 
+  /** A recorded call's metadata, pseudo-headers left out. */
+  static List<String[]> metadata(JsonNode recorded) {
+    List<String[]> metadata = new ArrayList<>();
+    recorded
+        .path("metadata")
+        .forEach(
+            pair -> {
+              if (!pair.get(0).asText().startsWith(":")) {
+                metadata.add(new String[] {pair.get(0).asText(), pair.get(1).asText()});
+              }
+            });
+    return metadata;
+  }
+
   /** Whether a DATA packet carries bytes (an empty one ends its file). */
   static boolean hasData(byte[] packet) {
     ProtoWire.Reader in = new ProtoWire.Reader(packet);
@@ -211,6 +221,242 @@ class FileSyncTest {
       in.skip(tag);
     }
     return false;
+  }
+
+  /**
+   * Docker 28.5 (either store) with a name that is not UTF-8 in the context: the exchange recorded
+   * there replayed (the first two calls as they went, the third read as the daemon's gRPC reads it:
+   * the stat whose path or symlink target is not UTF-8 cannot be unmarshalled and the call is
+   * reset), then the daemon's answer stream as it came, whose error names no file. The build fails
+   * in one line naming the file and the fix.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "docker-28.5, name-not-utf8",
+    "docker-28.5, link-not-utf8",
+    "docker-28.5-containerd, name-not-utf8",
+    "docker-28.5-containerd, link-not-utf8"
+  })
+  void aNameThatIsNotUtf8RefusedByDocker28IsOneLineNamingIt(String engine, String scenario)
+      throws Exception {
+    JsonNode recording = recording(engine, scenario);
+    assertThat(recording.path("calls").get(2).path("end").asText())
+        .isEqualTo("StreamResetException: stream was reset: CANCEL");
+    Path context = SessionContextFixture.create(dir.resolve("ctx"), scenario);
+    daemon.on(
+        "GET /_ping",
+        (request, reply) -> reply.send(200, ScriptedDaemon.headers(engine + "/ping.head"), "OK"));
+    List<List<String>> answered = new ArrayList<>();
+    daemon.on(
+        "POST /build",
+        (request, reply) -> {
+          try {
+            JsonNode calls = recording.path("calls");
+            answered.add(replay(calls.get(0)));
+            answered.add(replay(calls.get(1)));
+            answered.add(replayRefused(calls.get(2)));
+          } catch (Throwable e) {
+            daemonFailures.add(e);
+          }
+          List<String> stream = new ArrayList<>();
+          recording.path("stream").forEach(line -> stream.add(line.asText()));
+          reply.stream(stream);
+        });
+
+    String expected =
+        scenario.equals("name-not-utf8")
+            ? "docker build failed: the build context has a file name that is not UTF-8, which"
+                + " Docker 28.5.2's BuildKit refuses: docs/bad\\377name; rename it, or add it to"
+                + " .dockerignore."
+            : "docker build failed: the build context has a symlink whose target is not UTF-8,"
+                + " which Docker 28.5.2's BuildKit refuses: docs/link -> gone\\377; point it at a"
+                + " UTF-8 name, or add it to .dockerignore.";
+    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(expected)
+        .satisfies(
+            e -> assertThat(((ShipException) e).kind()).isEqualTo(ShipException.Kind.CONFIG));
+    assertThat(daemonFailures).isEmpty();
+    // What the session sent until the daemon gave up is what it sent the real daemon.
+    List<List<String>> recorded = sessionMessages(recording);
+    for (int i = 0; i < 2; i++) {
+      List<String> ended = new ArrayList<>(recorded.get(i));
+      ended.add("status 0");
+      assertThat(answered.get(i)).isEqualTo(ended);
+    }
+    assertThat(recorded.get(2)).startsWith(answered.get(2).toArray(String[]::new));
+  }
+
+  @Test
+  void severalNamesThatAreNotUtf8AreCountedAfterTheFirst() throws Exception {
+    JsonNode recording = recording("docker-28.5", "name-not-utf8");
+    Path context = SessionContextFixture.create(dir.resolve("ctx"), "name-not-utf8");
+    Process more =
+        new ProcessBuilder(
+                "sh", "-c", "touch \"$(printf 'z\\351t\\351')\" \"$(printf 'bad\\376')\"")
+            .directory(context.resolve("docs").toFile())
+            .start();
+    assertThat(more.waitFor()).isZero();
+    daemon.on(
+        "GET /_ping",
+        (request, reply) -> reply.send(200, ScriptedDaemon.headers("docker-28.5/ping.head"), "OK"));
+    daemon.on(
+        "POST /build",
+        (request, reply) -> {
+          try {
+            JsonNode calls = recording.path("calls");
+            replay(calls.get(0));
+            replay(calls.get(1));
+            replayRefused(calls.get(2));
+          } catch (Throwable e) {
+            daemonFailures.add(e);
+          }
+          List<String> stream = new ArrayList<>();
+          recording.path("stream").forEach(line -> stream.add(line.asText()));
+          reply.stream(stream);
+        });
+
+    // Byte order: bad\376, bad\377name, ok.txt, z\351t\351 (Latin-1 "zété"); the first is named.
+    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "docker build failed: the build context has a file name that is not UTF-8, which"
+                + " Docker 28.5.2's BuildKit refuses: docs/bad\\376 (and 2 more such names);"
+                + " rename it, or add it to .dockerignore.");
+    assertThat(daemonFailures).isEmpty();
+  }
+
+  /**
+   * The refusal's words alone are not enough: with no name that is not UTF-8 sent, the daemon's own
+   * error is shown (nothing is guessed from the words or the engine).
+   */
+  @Test
+  void theRefusalWithNoSuchNameSentIsTheDaemonsOwnError() throws Exception {
+    JsonNode recording = recording("docker-28.5", "name-not-utf8");
+    Path context = SessionContextFixture.create(dir.resolve("ctx"), "copy-src");
+    daemon.on(
+        "GET /_ping",
+        (request, reply) -> reply.send(200, ScriptedDaemon.headers("docker-28.5/ping.head"), "OK"));
+    daemon.on(
+        "POST /build",
+        (request, reply) -> {
+          try {
+            DaemonSession.Call call =
+                session.call(
+                    FileSync.DIFF_COPY,
+                    List.of(
+                        new String[] {"dir-name", "context"}, new String[] {"followpaths", "src"}));
+            assertThat(listing(call)).contains("src/Main.java");
+            call.reset();
+          } catch (Throwable e) {
+            daemonFailures.add(e);
+          }
+          List<String> stream = new ArrayList<>();
+          recording.path("stream").forEach(line -> stream.add(line.asText()));
+          reply.stream(stream);
+        });
+
+    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining(
+            "rpc error: code = Internal desc = grpc: failed to unmarshal the received message:"
+                + " string field contains invalid UTF-8")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("rename it"));
+    assertThat(daemonFailures).isEmpty();
+  }
+
+  /** The session's messages of each recorded call, as Base64. */
+  static List<List<String>> sessionMessages(JsonNode recording) {
+    List<List<String>> calls = new ArrayList<>();
+    for (JsonNode call : recording.path("calls")) {
+      List<String> messages = new ArrayList<>();
+      call.path("messages")
+          .forEach(
+              m -> {
+                if (m.path("from").asText().equals("session")) {
+                  messages.add(m.path("packet").asText());
+                }
+              });
+      calls.add(messages);
+    }
+    return calls;
+  }
+
+  /**
+   * A recorded call the daemon reset, replayed as grpc-go with protobuf-go reads it: each listing
+   * packet is unmarshalled as it comes, and the first whose {@code Stat.path} or {@code
+   * Stat.linkname} (proto3 strings) is not UTF-8 fails, which resets the call.
+   */
+  List<String> replayRefused(JsonNode recorded) throws Exception {
+    DaemonSession.Call call = session.call(FileSync.DIFF_COPY, metadata(recorded));
+    List<String> answers = new ArrayList<>();
+    while (true) {
+      byte[] message = call.receive();
+      assertThat(message).as("the listing ended with every name UTF-8").isNotEmpty();
+      answers.add(Base64.getEncoder().encodeToString(message));
+      if (!stringsAreUtf8(message)) {
+        call.reset();
+        return answers;
+      }
+    }
+  }
+
+  /** Whether a packet's stat has a path and linkname that are UTF-8 (decoded and encoded back). */
+  static boolean stringsAreUtf8(byte[] packet) {
+    ProtoWire.Reader in = new ProtoWire.Reader(packet);
+    while (in.more()) {
+      int tag = in.tag();
+      if (tag != ProtoWire.tag(2, ProtoWire.LENGTH_DELIMITED)) {
+        in.skip(tag);
+        continue;
+      }
+      ProtoWire.Reader stat = in.message();
+      while (stat.more()) {
+        int field = stat.tag();
+        if (field == ProtoWire.tag(1, ProtoWire.LENGTH_DELIMITED)
+            || field == ProtoWire.tag(7, ProtoWire.LENGTH_DELIMITED)) {
+          byte[] text = stat.bytes();
+          if (!Arrays.equals(
+              text, new String(text, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))) {
+            return false;
+          }
+        } else {
+          stat.skip(field);
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void namesAreShownOnOneLineAsGitQuotesThem() {
+    assertThat(FileSync.readable(bytes("docs/bad", 0377, "name"))).isEqualTo("docs/bad\\377name");
+    assertThat(FileSync.readable("caf\u00e9/na\u00efve.txt".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("caf\u00e9/na\u00efve.txt");
+    assertThat(FileSync.readable("two\nlines\tand\\".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("two\\012lines\\011and\\\\");
+    // A sequence cut short, an overlong '/', a surrogate: none is UTF-8 to Go either.
+    assertThat(FileSync.readable(bytes("a", 0303))).isEqualTo("a\\303");
+    assertThat(FileSync.readable(bytes("a", 0300, 0257, "b"))).isEqualTo("a\\300\\257b");
+    assertThat(FileSync.readable(bytes("", 0355, 0240, 0200))).isEqualTo("\\355\\240\\200");
+    assertThat(FileSync.isUtf8(bytes("", 0355, 0240, 0200))).isFalse();
+    assertThat(FileSync.isUtf8(bytes("a", 0300, 0257))).isFalse();
+    assertThat(FileSync.isUtf8("caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8))).isTrue();
+    assertThat(FileSync.readable("\u2028".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("\\342\\200\\250");
+  }
+
+  /** Text and single bytes, as one name. */
+  static byte[] bytes(Object... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Object part : parts) {
+      if (part instanceof String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+      } else {
+        out.write((Integer) part);
+      }
+    }
+    return out.toByteArray();
   }
 
   @Test

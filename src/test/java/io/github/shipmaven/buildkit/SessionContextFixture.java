@@ -1,5 +1,7 @@
 package io.github.shipmaven.buildkit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,12 +23,18 @@ final class SessionContextFixture {
   static final Instant TIME = Instant.parse("2024-01-02T03:04:05.123456789Z");
   static final Instant OLD = Instant.parse("1960-06-01T00:00:00Z");
 
-  /** Scenarios: the Dockerfile of each. */
+  /**
+   * Scenarios: the Dockerfile of each. The two {@code -not-utf8} ones add {@code docs/} with a name
+   * that is not UTF-8: a file {@code docs/bad\377name}, or a symlink {@code docs/link} to {@code
+   * gone\377} (which Docker 28.5's BuildKit refuses and 20.10's takes).
+   */
   static final Map<String, String> DOCKERFILES =
       Map.of(
           "copy-src", "FROM local/busybox:1\nCOPY src/ /app/\n",
           "copy-all", "FROM local/busybox:1\nCOPY . /ctx/\n",
-          "copy-all-rebuilt", "FROM local/busybox:1\nCOPY . /ctx/\n");
+          "copy-all-rebuilt", "FROM local/busybox:1\nCOPY . /ctx/\n",
+          "name-not-utf8", "FROM local/busybox:1\nCOPY docs /www/docs\n",
+          "link-not-utf8", "FROM local/busybox:1\nCOPY docs /www/docs\n");
 
   private SessionContextFixture() {}
 
@@ -66,6 +74,15 @@ final class SessionContextFixture {
     Files.createDirectories(dir.resolve("shared"));
     mode(dir.resolve("shared"), 01777);
     mode(dir.resolve("empty"), 0755);
+    if (name.endsWith("-not-utf8")) {
+      write(dir, "docs/ok.txt", "fine\n", 0644);
+      // Java cannot spell such a name (its paths are text): the shell makes it.
+      sh(
+          dir.resolve("docs"),
+          name.equals("name-not-utf8")
+              ? "printf x > \"$(printf 'bad\\377name')\" && chmod 644 \"$(printf 'bad\\377name')\""
+              : "ln -s \"$(printf 'gone\\377')\" link");
+    }
     // Times last, deepest first: writing a child changes its directory's time.
     List<Path> all;
     try (Stream<Path> walk = Files.walk(dir)) {
@@ -80,6 +97,19 @@ final class SessionContextFixture {
           .setTimes(FileTime.from(time), null, null);
     }
     return dir;
+  }
+
+  private static void sh(Path dir, String script) throws IOException {
+    try {
+      Process sh = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).start();
+      if (sh.waitFor() != 0) {
+        throw new IOException(
+            script + " failed: " + new String(sh.getErrorStream().readAllBytes(), UTF_8));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   private static void write(Path dir, String name, String text, int mode) throws IOException {

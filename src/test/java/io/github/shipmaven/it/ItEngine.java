@@ -57,6 +57,15 @@ public final class ItEngine {
     return id.endsWith("-containerd");
   }
 
+  /**
+   * Whether the engine's BuildKit refuses a context name that is not UTF-8 (DiffCopy's {@code
+   * Stat.path} is a proto3 string): Docker 28.5's does, failing the listing with "string field
+   * contains invalid UTF-8"; Docker 20.10's takes the bytes. Podman builds from a tar (no session).
+   */
+  public boolean refusesNamesNotUtf8() {
+    return id.startsWith("docker-28");
+  }
+
   /** The name {@code ship:info} gives the engine: "Docker Engine" or "Podman". */
   public String product() {
     return podman() ? "Podman" : "Docker Engine";

@@ -360,13 +360,23 @@ public final class ItSupport {
     return digest.group(1);
   }
 
-  /**
-   * One request to the local daemon's unix socket with no body, answered in full (the connection is
-   * closed after it); returns the response body, chunked encoding removed.
-   */
+  /** The stack's Docker 20.10, where the ITs' helpers go unless told an engine. */
+  private static final String LOCAL_ENGINE = "unix:///var/run/docker.sock";
+
   private static String engineApi(String requestLine, String header) throws IOException {
+    return engineApi(LOCAL_ENGINE, requestLine, header);
+  }
+
+  /**
+   * One request to an engine's unix socket ({@code unix:///…}, as {@code DOCKER_HOST} names it)
+   * with no body, answered in full (the connection is closed after it); returns the response body,
+   * chunked encoding removed.
+   */
+  private static String engineApi(String engineHost, String requestLine, String header)
+      throws IOException {
+    check(engineHost.startsWith("unix://"), "not a unix socket: " + engineHost);
     try (SocketChannel socket =
-        SocketChannel.open(UnixDomainSocketAddress.of("/var/run/docker.sock"))) {
+        SocketChannel.open(UnixDomainSocketAddress.of(engineHost.substring("unix://".length())))) {
       String request =
           requestLine
               + " HTTP/1.1\r\nHost: docker\r\n"
@@ -378,8 +388,14 @@ public final class ItSupport {
       int headersEnd = text.indexOf("\r\n\r\n");
       check(headersEnd > 0, requestLine + ": no HTTP response");
       String head = text.substring(0, headersEnd);
-      check(head.startsWith("HTTP/1.1 200"), requestLine + ": " + head.lines().findFirst().get());
       String rest = text.substring(headersEnd + 4);
+      check(
+          head.startsWith("HTTP/1.1 200"),
+          requestLine
+              + ": "
+              + head.lines().findFirst().get()
+              + " "
+              + rest.substring(0, Math.min(300, rest.length())).strip());
       if (!head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
         return rest;
       }
@@ -402,7 +418,12 @@ public final class ItSupport {
    * them. An IT notes them before it builds so that it can remove what it made afterwards.
    */
   public static java.util.Set<String> buildCacheIds() throws IOException {
-    String body = engineApi("GET /system/df", "Accept: application/json");
+    return buildCacheIds(LOCAL_ENGINE);
+  }
+
+  /** As {@link #buildCacheIds()}, on the engine at {@code engineHost} ({@code unix:///…}). */
+  public static java.util.Set<String> buildCacheIds(String engineHost) throws IOException {
+    String body = engineApi(engineHost, "GET /system/df", "Accept: application/json");
     int start = body.indexOf("\"BuildCache\":");
     java.util.Set<String> ids = new java.util.TreeSet<>();
     if (start < 0) {
@@ -424,12 +445,18 @@ public final class ItSupport {
    * (records in use are kept). Returns the bytes reclaimed.
    */
   public static long pruneBuildCacheSince(java.util.Set<String> before) throws IOException {
+    return pruneBuildCacheSince(LOCAL_ENGINE, before);
+  }
+
+  /** As {@link #pruneBuildCacheSince(java.util.Set)}, on the engine at {@code engineHost}. */
+  public static long pruneBuildCacheSince(String engineHost, java.util.Set<String> before)
+      throws IOException {
     long reclaimed = 0;
     // One ID per request: Docker 20.10 refuses a filter with more than one value ("filters expect
     // only one value") and matches "id" as a pattern (the full ID is one record). A child record
     // goes before its parent, so the rounds repeat until none of them is left.
     for (int round = 0; round < 3; round++) {
-      java.util.Set<String> made = new java.util.TreeSet<>(buildCacheIds());
+      java.util.Set<String> made = new java.util.TreeSet<>(buildCacheIds(engineHost));
       made.removeAll(before);
       if (made.isEmpty()) {
         break;
@@ -437,6 +464,7 @@ public final class ItSupport {
       for (String id : made) {
         String body =
             engineApi(
+                engineHost,
                 "POST /build/prune?filters="
                     + URLEncoder.encode("{\"id\":{\"" + id + "\":true}}", StandardCharsets.UTF_8),
                 "Accept: application/json");
@@ -451,7 +479,13 @@ public final class ItSupport {
 
   /** The total size in bytes of the build cache records not in {@code before}. */
   public static long buildCacheBytesSince(java.util.Set<String> before) throws IOException {
-    String body = engineApi("GET /system/df", "Accept: application/json");
+    return buildCacheBytesSince(LOCAL_ENGINE, before);
+  }
+
+  /** As {@link #buildCacheBytesSince(java.util.Set)}, on the engine at {@code engineHost}. */
+  public static long buildCacheBytesSince(String engineHost, java.util.Set<String> before)
+      throws IOException {
+    String body = engineApi(engineHost, "GET /system/df", "Accept: application/json");
     int start = body.indexOf("\"BuildCache\":");
     long total = 0;
     if (start < 0) {

@@ -12,3 +12,37 @@ ms() {
 
 # median: the median of the whitespace-separated numbers on stdin.
 median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# The daemon the benchmarks build on: DOCKER_HOST's unix socket, else the stack's Docker 20.10.
+bench_sock=${DOCKER_HOST:-unix:///var/run/docker.sock}
+bench_sock=${bench_sock#unix://}
+
+# build_cache_ids: the IDs of the daemon's build cache records (BuildKit's), one a line, sorted.
+# A benchmark notes them before its first build, to remove afterwards only what its builds made.
+build_cache_ids() {
+  curl -sS --unix-socket "$bench_sock" http://d/system/df | jq -r '.BuildCache // [] | .[].ID' | LC_ALL=C sort
+}
+
+# prune_build_cache_since BEFORE: removes the build cache records that are not in BEFORE (what
+# build_cache_ids printed before the builds) and prints the bytes reclaimed. As the ITs do
+# (ItSupport.pruneBuildCacheSince): POST /build/prune with one id filter a request (Docker 20.10
+# refuses a filter with several values), so other projects' records on the shared daemon stay; a
+# child goes before its parent, so a few rounds. The images using them must be gone first (records
+# in use are kept). Run under the ITs' lock: a record another build made meanwhile would go too.
+prune_build_cache_since() {
+  local before=$1 reclaimed=0 made id n round
+  for round in 1 2 3; do
+    made=$(LC_ALL=C comm -13 <(printf '%s\n' "$before") <(build_cache_ids))
+    [ -n "$made" ] || break
+    for id in $made; do
+      n=$(curl -sS --unix-socket "$bench_sock" -X POST \
+        "http://d/build/prune?filters=$(jq -rn --arg id "$id" '{id: {($id): true}} | @uri')" |
+        jq -r '.SpaceReclaimed // 0')
+      reclaimed=$((reclaimed + n))
+    done
+  done
+  echo "$reclaimed"
+}
+
+# build_cache_left BEFORE: how many records not in BEFORE are still there.
+build_cache_left() { LC_ALL=C comm -13 <(printf '%s\n' "$1") <(build_cache_ids) | grep -c . || true; }

@@ -9,8 +9,10 @@
 #    seen, new sources: no cached context, no cached COPY) and again after a one-line change.
 # 2. The seed-shaped project, Dockerfile COPY . /app/ (FROM, COPY, RUN, CMD): one new commit a
 #    round, built in the same directory (what CI does on every push).
-# Needs the stack of .ci/stack (Docker 20.10 on /var/run/docker.sock, local/busybox:1); run it
-# under the integration tests' lock:  flock /tmp/ship-it.lock bench/session.sh
+# Needs the stack of .ci/stack (Docker 20.10 on /var/run/docker.sock, local/busybox:1; curl, jq); run
+# it under the integration tests' lock:  flock /tmp/ship-it.lock bench/session.sh
+# At the end, or when it stops early, it removes its images and then the build cache records its
+# builds made (each cold COPY leaves records on the daemon), by ID, as the ITs do.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-5}
@@ -20,6 +22,7 @@ run=$(date +%s)
 cli=/usr/bin/docker
 [ -x "$cli" ] || { echo "no $cli (Debian's docker.io)" >&2; exit 1; }
 docker image inspect local/busybox:1 >/dev/null 2>&1 || { echo "no local/busybox:1: run .ci/stack first" >&2; exit 1; }
+command -v jq >/dev/null && command -v curl >/dev/null || { echo "needs curl and jq (.ci/stack installs them)" >&2; exit 1; }
 
 repo=$work/m2
 settings=$work/settings.xml
@@ -38,6 +41,15 @@ mvn() { mvnw_ -q "$@"; }
 
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+cache_before=$(build_cache_ids)
+cleanup() {
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^bench/session-' | xargs -r docker rmi >/dev/null || true
+  local reclaimed
+  reclaimed=$(prune_build_cache_since "$cache_before") || reclaimed="?"
+  echo "build cache made by these builds: $reclaimed bytes removed, $(build_cache_left "$cache_before") records left" >&2
+  rm -rf "$work"
+}
+trap cleanup EXIT
 commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
 stats() { printf '%s ms (%s-%s)' "$(echo "$*" | median)" "$(echo "$*" | tr ' ' '\n' | sort -n | head -1)" "$(echo "$*" | tr ' ' '\n' | sort -n | tail -1)"; }
 ratio() {
@@ -133,9 +145,6 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 read -ra seed_ship <<<"${s[ship]}"; read -ra seed_cli <<<"${s[cli]}"
-
-docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^bench/session-' | xargs -r docker rmi >/dev/null || true
-rm -rf "$work"
 
 echo "$rounds rounds, contenders alternating; median ms (min-max)"
 printf '%-58s %-24s %s\n' "1. 200 MB beside src/, COPY src/" "cold" "one-line change"

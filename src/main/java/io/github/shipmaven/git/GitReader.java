@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,12 +16,12 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.RawParseUtils;
 import org.jspecify.annotations.Nullable;
 
 /** Reads {@link GitFacts} for a directory inside a git work tree. */
@@ -79,17 +80,16 @@ public final class GitReader {
               + directory
               + " (nor any parent). Run the build in a git checkout, or set ship.skip=true.");
     }
-    try (Repository repo = builder.setMustExist(true).build();
-        RevWalk walk = new RevWalk(repo)) {
+    try (Repository repo = builder.setMustExist(true).build()) {
       String remote = remoteUrl(repo); // first: its credentials are then masked in any error
-      ObjectId head = repo.resolve(Constants.HEAD);
+      Ref headRef = repo.exactRef(Constants.HEAD);
+      ObjectId head = headRef == null ? null : headRef.getObjectId();
       if (head == null) {
         throw ShipException.config(
             "The git repository at "
                 + repo.getDirectory()
                 + " has no commits yet: commit first, the image is tagged with the commit sha.");
       }
-      RevCommit commit = walk.parseCommit(head);
       CiBranch.Found branch = branch(repo);
       List<String> changed = TrackedChanges.of(repo);
       return new GitFacts(
@@ -100,11 +100,26 @@ public final class GitReader {
           changed.stream().limit(CHANGED_PATHS_SHOWN).toList(),
           exactTag(repo, head),
           remote,
-          commit.getCommitterIdent().getWhenAsInstant());
+          committed(repo, head));
     } catch (IOException | GitAPIException e) {
       throw ShipException.failed(
           "Could not read git repository " + builder.getGitDir() + ": " + e, e);
     }
+  }
+
+  /**
+   * When {@code head} was committed, from its committer line. Read from the object itself: JGit's
+   * RevWalk (and {@code Repository.resolve}, which makes one) loads ~50 classes of graph walking
+   * into a fresh JVM for this one field.
+   */
+  private static Instant committed(Repository repo, ObjectId head) throws IOException {
+    byte[] raw = repo.open(head, Constants.OBJ_COMMIT).getCachedBytes();
+    int committer = RawParseUtils.committer(raw, 0);
+    PersonIdent ident = committer < 0 ? null : RawParseUtils.parsePersonIdent(raw, committer);
+    if (ident == null) {
+      throw new IOException("commit " + head.name() + " has no committer");
+    }
+    return ident.getWhenAsInstant();
   }
 
   private CiBranch.@Nullable Found branch(Repository repo) throws IOException {

@@ -7,8 +7,11 @@ import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,25 @@ class GitReaderTest {
       assertThat(facts.branch()).isEqualTo("main");
       assertThat(facts.dirty()).isFalse();
       assertThat(facts.gitTag()).isNull();
+    }
+  }
+
+  @Test
+  void theCommitTimeIsTheCommittersNotTheAuthors() throws Exception {
+    try (Git git = TestRepository.init(dir)) {
+      Files.writeString(dir.resolve("a.txt"), "a");
+      git.add().addFilepattern(".").call();
+      Instant authored = Instant.parse("2020-01-02T03:04:05Z");
+      Instant committed = Instant.parse("2024-05-06T07:08:09Z");
+      git.commit()
+          .setMessage("dated")
+          .setAuthor(new PersonIdent("A", "a@example.invalid", authored, ZoneOffset.ofHours(2)))
+          .setCommitter(
+              new PersonIdent("C", "c@example.invalid", committed, ZoneOffset.ofHours(-5)))
+          .setSign(false)
+          .call();
+
+      assertThat(new GitReader(Map.of()).read(dir).commitTime()).isEqualTo(committed);
     }
   }
 

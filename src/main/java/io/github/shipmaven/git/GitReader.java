@@ -4,6 +4,7 @@ import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -91,7 +92,8 @@ public final class GitReader {
                 + " has no commits yet: commit first, the image is tagged with the commit sha.");
       }
       CiBranch.Found branch = branch(repo);
-      List<String> changed = TrackedChanges.of(repo);
+      HeadCommit commit = HeadCommit.read(repo, head);
+      List<String> changed = TrackedChanges.of(repo, commit.tree());
       return new GitFacts(
           head.name(),
           branch == null ? null : branch.branch(),
@@ -100,7 +102,7 @@ public final class GitReader {
           changed.stream().limit(CHANGED_PATHS_SHOWN).toList(),
           exactTag(repo, head),
           remote,
-          committed(repo, head));
+          commit.committed());
     } catch (IOException | GitAPIException e) {
       throw ShipException.failed(
           "Could not read git repository " + builder.getGitDir() + ": " + e, e);
@@ -108,18 +110,27 @@ public final class GitReader {
   }
 
   /**
-   * When {@code head} was committed, from its committer line. Read from the object itself: JGit's
-   * RevWalk (and {@code Repository.resolve}, which makes one) loads ~50 classes of graph walking
-   * into a fresh JVM for this one field.
+   * What the plugin needs of HEAD's commit, read from the commit object itself: JGit's RevWalk (and
+   * {@code Repository.resolve}, which makes one) would load ~50 classes of graph walking into a
+   * fresh JVM for two fields.
+   *
+   * @param tree its tree
+   * @param committed when it was committed (the committer's time, not the author's)
    */
-  private static Instant committed(Repository repo, ObjectId head) throws IOException {
-    byte[] raw = repo.open(head, Constants.OBJ_COMMIT).getCachedBytes();
-    int committer = RawParseUtils.committer(raw, 0);
-    PersonIdent ident = committer < 0 ? null : RawParseUtils.parsePersonIdent(raw, committer);
-    if (ident == null) {
-      throw new IOException("commit " + head.name() + " has no committer");
+  record HeadCommit(ObjectId tree, Instant committed) {
+    private static final byte[] TREE = "tree ".getBytes(StandardCharsets.US_ASCII);
+
+    static HeadCommit read(Repository repo, ObjectId head) throws IOException {
+      byte[] raw = repo.open(head, Constants.OBJ_COMMIT).getCachedBytes();
+      int committer = RawParseUtils.committer(raw, 0);
+      PersonIdent ident = committer < 0 ? null : RawParseUtils.parsePersonIdent(raw, committer);
+      if (RawParseUtils.match(raw, 0, TREE) != TREE.length
+          || raw.length < TREE.length + Constants.OBJECT_ID_STRING_LENGTH
+          || ident == null) {
+        throw new IOException("commit " + head.name() + " has no tree or no committer");
+      }
+      return new HeadCommit(ObjectId.fromString(raw, TREE.length), ident.getWhenAsInstant());
     }
-    return ident.getWhenAsInstant();
   }
 
   private CiBranch.@Nullable Found branch(Repository repo) throws IOException {

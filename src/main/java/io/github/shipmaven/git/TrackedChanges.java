@@ -31,20 +31,23 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 final class TrackedChanges {
   private TrackedChanges() {}
 
-  static List<String> of(Repository repo) throws IOException, GitAPIException {
+  /**
+   * @param headTree HEAD's tree
+   */
+  static List<String> of(Repository repo, ObjectId headTree) throws IOException, GitAPIException {
     if (!WorkTreeChanges.supported(repo.getWorkTree().toPath())) {
       return fullStatus(repo); // no ctime or inode to read (Windows): JGit's full status decides
     }
     IndexFile index = IndexFile.read(repo.getIndexFile().toPath());
-    TreeSet<String> paths = new TreeSet<>(staged(repo, index));
+    TreeSet<String> paths = new TreeSet<>(staged(repo, headTree, index));
     // JGit compares mtime and size only: a change that only ctime or inode reveals is found here.
     paths.addAll(WorkTreeChanges.of(repo, index));
     return List.copyOf(paths);
   }
 
   /** The paths whose index entries differ from HEAD's tree; submodules do not count. */
-  private static Set<String> staged(Repository repo, IndexFile index) throws IOException {
-    ObjectId headTree = repo.resolve("HEAD^{tree}");
+  private static Set<String> staged(Repository repo, ObjectId headTree, IndexFile index)
+      throws IOException {
     // git keeps the index's tree ids (the cache-tree extension): equal root ids settle it at once.
     if (headTree.equals(index.treeId())) {
       return Set.of();

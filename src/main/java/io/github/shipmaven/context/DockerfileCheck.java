@@ -225,33 +225,6 @@ public final class DockerfileCheck {
     }
   }
 
-  /**
-   * The line of the first {@code COPY} or {@code ADD} from the build context whose sources may take
-   * in {@code path} (inside the context, with {@code /}): the context itself, a directory above
-   * {@code path}, {@code path}, or a wildcard that may match one of them; 0 if none does. Sources
-   * with variables are not guessed at.
-   */
-  public static int copiesFromContext(String text, String path) {
-    for (Instruction instruction : DockerfileInstructions.read(text).instructions()) {
-      boolean copy = instruction.keyword().equals("COPY") || instruction.keyword().equals("ADD");
-      if (!copy || !instruction.flagValues("from").isEmpty()) {
-        continue;
-      }
-      for (String source : sources(instruction)) {
-        String cleaned = source.replaceAll("^(\\./|/)+", "");
-        if (cleaned.contains("$")) {
-          continue;
-        }
-        if (cleaned.isEmpty()
-            || cleaned.equals(".")
-            || DockerIgnore.of(List.of(cleaned)).excludes(path)) {
-          return instruction.line();
-        }
-      }
-    }
-    return 0;
-  }
-
   private static void fail(List<Finding> out, String prefix, Instruction instruction, String what) {
     out.add(new Finding(instruction.line(), true, prefix + instruction.line() + ": " + what));
   }

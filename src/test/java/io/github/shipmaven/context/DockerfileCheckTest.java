@@ -398,29 +398,6 @@ class DockerfileCheckTest {
     assertThat(best / 1000).as("microseconds").isLessThan(50_000);
   }
 
-  @ParameterizedTest
-  @MethodSource("copies")
-  void findsTheFirstCopyThatTakesInAPath(String instructions, String path, int line) {
-    assertThat(DockerfileCheck.copiesFromContext("FROM base\n" + instructions, path))
-        .isEqualTo(line);
-  }
-
-  /** Rows: instructions after {@code FROM base}, a path in the context, the line that copies it. */
-  static Stream<Arguments> copies() {
-    return Stream.of(
-        Arguments.of("COPY . /app/", "Dockerfile", 2),
-        Arguments.of("COPY ./ /app/", "Dockerfile", 2),
-        Arguments.of("ADD / /app/", "Dockerfile", 2),
-        Arguments.of("COPY [\".\", \"/app/\"]", "Dockerfile", 2),
-        Arguments.of("COPY pom.xml /app/\nCOPY Docker* /app/", "Dockerfile", 3),
-        Arguments.of("COPY docker /app/", "docker/Dockerfile", 2),
-        Arguments.of("COPY --chmod=755 src run.sh /app/", "src/Dockerfile", 2),
-        Arguments.of("COPY pom.xml src /app/", "Dockerfile", 0),
-        Arguments.of("COPY --from=build . /app/", "Dockerfile", 0),
-        Arguments.of("RUN cp . /app/", "Dockerfile", 0),
-        Arguments.of("COPY $DIR /app/", "Dockerfile", 0));
-  }
-
   /** About 200 lines: stages, continuations, comments, heredocs, ARGs and mounts. */
   static String longDockerfile() {
     StringBuilder out = new StringBuilder("# syntax=docker/dockerfile:1\n");

@@ -117,7 +117,7 @@ for r in $(seq 1 "$rounds"); do
     if [ "$c" = ship ]; then
       t[ship-cold]+="$(ms ship "$dir") "; edit "$dir" "$r"; t[ship-edit]+="$(ms ship "$dir") "
     else
-      t[cli-cold]+="$(ms cli_build "$dir" bench/session-cli) "; edit "$dir" "$r"; t[cli-edit]+="$(ms cli_build "$dir" bench/session-cli) "
+      t[cli-cold]+="$(ms cli_build "$dir" "bench/session-cli:$r-cold") "; edit "$dir" "$r"; t[cli-edit]+="$(ms cli_build "$dir" "bench/session-cli:$r-edit") "
     fi
     rm -rf "$dir"
   done
@@ -148,7 +148,7 @@ for r in $(seq 1 "$rounds"); do
     page "$run-$r-$c"
     case $c in
       ship) s[ship]+="$(ms ship "$seed") " ;;
-      cli) s[cli]+="$(ms cli_build "$seed" bench/session-seed-cli) " ;;
+      cli) s[cli]+="$(ms cli_build "$seed" "bench/session-seed-cli:$r") " ;;
       # Where the time goes: Maven alone, and Maven loading this plugin and configuring the goal,
       # which then skips (-Dship.skip=true): what the goal costs before its own work.
       validate) s[validate]+="$(ms mvn_in "$seed" validate) " ;;

@@ -145,6 +145,13 @@ final class FileSync {
 
   /** Whether {@code bytes} are UTF-8 as Go's {@code utf8.Valid} has it (no surrogates). */
   static boolean isUtf8(byte[] bytes) {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      ascii &= b >= 0;
+    }
+    if (ascii) {
+      return true; // most names: no decoder for each entry listed
+    }
     try {
       StandardCharsets.UTF_8
           .newDecoder()

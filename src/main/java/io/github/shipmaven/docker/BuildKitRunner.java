@@ -25,7 +25,7 @@ public interface BuildKitRunner {
     return false;
   }
 
-  /** For builders that never build with BuildKit (the classic builder's tests, Podman). */
+  /** For a build that does not use BuildKit (the classic builder, Podman): never called. */
   BuildKitRunner NONE =
       (daemon, request, context, pull) -> {
         throw new IllegalStateException("no BuildKit runner was given to this ImageBuilder");

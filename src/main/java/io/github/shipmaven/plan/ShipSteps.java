@@ -9,6 +9,7 @@ import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.ShipProperties;
 import io.github.shipmaven.core.Sleeper;
 import io.github.shipmaven.core.StepSummary;
+import io.github.shipmaven.docker.BuildKitRunner;
 import io.github.shipmaven.docker.BuilderChoice;
 import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.docker.ImageBuilder;
@@ -94,9 +95,12 @@ public final class ShipSteps {
   /** Builds and tags the image; returns its id. */
   public String build(DockerDaemon daemon) {
     BuilderChoice builder = BuilderChoice.detect(plan.settings().build().builder(), daemon, env());
-    String imageId =
-        new ImageBuilder(daemon, log, new BuildKitBuilder(log, plan.services().methods(log)))
-            .build(plan.build(), builder);
+    // The session's services only for a BuildKit build: the classic path loads nothing of them.
+    BuildKitRunner buildKit =
+        builder.builder() == Builder.BUILDKIT
+            ? new BuildKitBuilder(log, plan.services().methods(log))
+            : BuildKitRunner.NONE;
+    String imageId = new ImageBuilder(daemon, log, buildKit).build(plan.build(), builder);
     ImageRecord.start(recordFile(), plan.image().name())
         .tags(plan.tags())
         .git(plan.git())

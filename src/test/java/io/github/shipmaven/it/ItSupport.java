@@ -423,7 +423,7 @@ public final class ItSupport {
 
   /** As {@link #buildCacheIds()}, on the engine at {@code engineHost} ({@code unix:///…}). */
   public static java.util.Set<String> buildCacheIds(String engineHost) throws IOException {
-    String body = engineApi(engineHost, "GET /system/df", "Accept: application/json");
+    String body = systemDf(engineHost);
     int start = body.indexOf("\"BuildCache\":");
     java.util.Set<String> ids = new java.util.TreeSet<>();
     if (start < 0) {
@@ -435,6 +435,30 @@ public final class ItSupport {
       ids.add(id.group(1));
     }
     return ids;
+  }
+
+  /**
+   * {@code GET /system/df}. Docker 28.5's containerd image store answers it 404 ("snapshot … does
+   * not exist: not found") when a snapshot it is listing goes meanwhile (its garbage collection
+   * after a build or a prune): asked again, it answers; so a few times, 0.2 s apart.
+   */
+  private static String systemDf(String engineHost) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return engineApi(engineHost, "GET /system/df", "Accept: application/json");
+      } catch (AssertionError e) {
+        String message = String.valueOf(e.getMessage());
+        if (attempt == 5 || !message.contains(" 404 ") || !message.contains("does not exist")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -485,7 +509,7 @@ public final class ItSupport {
   /** As {@link #buildCacheBytesSince(java.util.Set)}, on the engine at {@code engineHost}. */
   public static long buildCacheBytesSince(String engineHost, java.util.Set<String> before)
       throws IOException {
-    String body = engineApi(engineHost, "GET /system/df", "Accept: application/json");
+    String body = systemDf(engineHost);
     int start = body.indexOf("\"BuildCache\":");
     long total = 0;
     if (start < 0) {

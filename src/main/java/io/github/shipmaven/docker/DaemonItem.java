@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +79,7 @@ record DaemonItem(
           }
         }
         case "aux" -> {
-          if (read(parser, value) instanceof Map<?, ?> map) {
+          if (StreamJson.value(parser, value, DaemonItem::number) instanceof Map<?, ?> map) {
             @SuppressWarnings("unchecked")
             Map<String, Object> fields = (Map<String, Object>) map;
             aux = fields;
@@ -105,39 +102,10 @@ record DaemonItem(
     return null;
   }
 
-  /** The value starting at {@code token}: maps, lists, strings, booleans, numbers, null. */
-  private static @Nullable Object read(JsonParser parser, JsonToken token) throws IOException {
-    switch (token) {
-      case START_OBJECT -> {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String name = parser.currentName();
-          fields.put(name, read(parser, parser.nextToken()));
-        }
-        return fields;
-      }
-      case START_ARRAY -> {
-        List<Object> items = new ArrayList<>();
-        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-          items.add(read(parser, t));
-        }
-        return items;
-      }
-      case VALUE_STRING -> {
-        return parser.getText();
-      }
-      case VALUE_TRUE, VALUE_FALSE -> {
-        return parser.getBooleanValue();
-      }
-      case VALUE_NUMBER_INT -> {
-        return parser.getLongValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return parser.getDoubleValue();
-      }
-      default -> {
-        return null;
-      }
-    }
+  /** A number as a long, or a double if it has a fraction or an exponent. */
+  private static Object number(JsonParser parser) throws IOException {
+    return parser.currentToken() == JsonToken.VALUE_NUMBER_INT
+        ? parser.getLongValue()
+        : parser.getDoubleValue();
   }
 }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -70,5 +73,54 @@ public final class StreamJson {
       }
     }
     return found;
+  }
+
+  /** How {@link #value} reads a number, the parser on it. */
+  @FunctionalInterface
+  public interface Numbers {
+    Object read(JsonParser parser) throws IOException;
+  }
+
+  /**
+   * The value starting at {@code token}: objects as maps (in order), arrays as lists, strings,
+   * booleans, null, and numbers as {@code numbers} reads them; leaves the parser on its last token.
+   *
+   * @throws EOFException if the input ends first
+   */
+  public static @Nullable Object value(
+      JsonParser parser, @Nullable JsonToken token, Numbers numbers) throws IOException {
+    if (token == null) {
+      throw new EOFException("unexpected end of " + parser.currentLocation());
+    }
+    switch (token) {
+      case START_OBJECT -> {
+        Map<String, @Nullable Object> fields = new LinkedHashMap<>();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+          String name = parser.currentName();
+          fields.put(name, value(parser, parser.nextToken(), numbers));
+        }
+        return fields;
+      }
+      case START_ARRAY -> {
+        List<@Nullable Object> items = new ArrayList<>();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+          items.add(value(parser, t, numbers));
+        }
+        return items;
+      }
+      case VALUE_STRING -> {
+        return parser.getText();
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        return parser.getBooleanValue();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return numbers.read(parser);
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw new IOException("unexpected " + token + " at " + parser.currentLocation());
+    }
   }
 }

@@ -1,17 +1,15 @@
 package io.github.shipmaven.plan;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.docker.StreamJson;
 import io.github.shipmaven.git.GitFacts;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,6 @@ import java.util.Optional;
  * JVM ~0.1 s of CPU. Fields the goals do not know are kept as they were.
  */
 public final class ImageRecord {
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final Path file;
   private final Map<String, Object> root;
 
@@ -49,10 +45,11 @@ public final class ImageRecord {
   /** The record an earlier goal wrote for {@code image}, or a new one. */
   public static ImageRecord load(Path file, String image) {
     if (Files.isRegularFile(file)) {
-      try (JsonParser parser = JSON.createParser(file.toFile())) {
+      try (JsonParser parser = StreamJson.FACTORY.createParser(file.toFile())) {
         JsonToken first = parser.nextToken();
         if (first != null
-            && read(parser, first) instanceof Map<?, ?> existing
+            && StreamJson.value(parser, first, p -> new NumberText(p.getText()))
+                instanceof Map<?, ?> existing
             && image.equals(existing.get("image"))) {
           @SuppressWarnings("unchecked")
           Map<String, Object> fields = (Map<String, Object>) existing;
@@ -115,48 +112,13 @@ public final class ImageRecord {
     try {
       Files.createDirectories(file.getParent());
       try (JsonGenerator out =
-          JSON.createGenerator(file.toFile(), JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
+          StreamJson.FACTORY
+              .createGenerator(file.toFile(), JsonEncoding.UTF8)
+              .useDefaultPrettyPrinter()) {
         write(out, root);
       }
     } catch (IOException e) {
       throw ShipException.failed("Could not write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The value starting at {@code token}: maps, lists, strings, booleans, numbers, null. */
-  private static Object read(JsonParser parser, JsonToken token) throws IOException {
-    if (token == null) {
-      throw new EOFException("unexpected end of " + parser.currentLocation());
-    }
-    switch (token) {
-      case START_OBJECT -> {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
-          String name = parser.currentName();
-          fields.put(name, read(parser, parser.nextToken()));
-        }
-        return fields;
-      }
-      case START_ARRAY -> {
-        List<Object> items = new ArrayList<>();
-        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-          items.add(read(parser, t));
-        }
-        return items;
-      }
-      case VALUE_STRING -> {
-        return parser.getText();
-      }
-      case VALUE_TRUE, VALUE_FALSE -> {
-        return parser.getBooleanValue();
-      }
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        return new NumberText(parser.getText());
-      }
-      case VALUE_NULL -> {
-        return null;
-      }
-      default -> throw new IOException("unexpected " + token + " at " + parser.currentLocation());
     }
   }
 

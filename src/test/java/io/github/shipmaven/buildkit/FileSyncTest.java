@@ -501,10 +501,7 @@ class FileSyncTest {
                       new String[] {"dir-name", "dockerfile"},
                       new String[] {"followpaths", "app.Dockerfile"},
                       new String[] {"followpaths", "app.Dockerfile.dockerignore"}));
-          names.addAll(listing(call));
-          call.send(new byte[] {8, 3});
-          call.receive();
-          call.halfClose();
+          names.addAll(listingThenFin(call));
         });
 
     assertThat(build(context, elsewhere.resolve("app.Dockerfile"))).isEqualTo(GOOD_ID);
@@ -534,10 +531,7 @@ class FileSyncTest {
                       new String[] {"dir-name", "context"},
                       new String[] {"exclude-patterns", "Dockerfile"},
                       new String[] {"exclude-patterns", ".dockerignore"}));
-          names.addAll(listing(call));
-          call.send(new byte[] {8, 3});
-          call.receive();
-          call.halfClose();
+          names.addAll(listingThenFin(call));
         });
 
     assertThat(build(context, context.resolve("Dockerfile"))).isEqualTo(GOOD_ID);
@@ -545,6 +539,15 @@ class FileSyncTest {
     assertThat(daemonFailures).isEmpty();
     assertThat(names).containsExactly("hello.txt");
     assertThat(log.warnings).isEmpty();
+  }
+
+  /** {@link #listing}, then the call ended as the daemon ends it: FIN, the sender's FIN, close. */
+  static List<String> listingThenFin(DaemonSession.Call call) throws IOException {
+    List<String> names = listing(call);
+    call.send(new byte[] {8, 3}); // Packet{type: FIN}
+    call.receive();
+    call.halfClose();
+    return names;
   }
 
   /** The paths of a call's stats, read to the end of the listing. */

@@ -41,37 +41,10 @@ docker image inspect local/busybox:1 >/dev/null 2>&1 || { echo "no local/busybox
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$registry/v2/")" = 401 ] ||
   { echo "no htpasswd registry on $registry: run .ci/stack first" >&2; exit 1; }
 
-# The plugin under test goes into a local repository of this benchmark's own: ~/.m2 is shared with
-# whoever else installs a 0.1.0-SNAPSHOT on this machine. Everything else comes from ~/.m2 through a
-# file:// mirror, so nothing is fetched from the network.
-repo=$work/m2
-settings=$work/settings.xml
-mkdir -p "$work"
-cat >"$settings" <<XML
-<settings>
-  <mirrors>
-    <mirror><id>home</id><mirrorOf>*</mirrorOf><url>file://$HOME/.m2/repository</url></mirror>
-  </mirrors>
-</settings>
-XML
-offline=  # the warm-up resolves what the projects need; the timed runs are offline
-mvnw_() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" "$@"; }
-mvn() { mvnw_ -q "$@"; }
-cd "$root"
-mvn install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; }
-
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
-commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
-# stats MS...: "median ms (min-max)"
-stats() { printf '%s ms (%s-%s)' "$(echo "$*" | median)" "$(echo "$*" | tr ' ' '\n' | sort -n | head -1)" "$(echo "$*" | tr ' ' '\n' | sort -n | tail -1)"; }
-# ratios A B: the median over the rounds of A[i] / B[i] (each round's pair ran back to back)
-ratio() {
-  local -n a=$1 b=$2
-  for i in "${!a[@]}"; do echo "${a[$i]} ${b[$i]}"; done |
-    awk '{ print $1 / $2 }' | sort -n | awk '{ r[NR] = $1 } END { printf "%.2fx", r[int((NR + 1) / 2)] }'
-}
-rotate() { local n=$1; shift; local list=("$@"); local k=$((n % ${#list[@]})); echo "${list[@]:k}" "${list[@]:0:k}"; }
+bench_maven "$work"
+cd "$root"
 
 # --- Part 1: the cache-mount project -------------------------------------------------------------
 cache=$work/cache

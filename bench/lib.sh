@@ -46,3 +46,36 @@ prune_build_cache_since() {
 
 # build_cache_left BEFORE: how many records not in BEFORE are still there.
 build_cache_left() { LC_ALL=C comm -13 <(printf '%s\n' "$1") <(build_cache_ids) | grep -c . || true; }
+# bench_maven WORK: Maven for a benchmark. The plugin under test goes into a local repository of the
+# benchmark's own (WORK/m2): ~/.m2 is shared with whoever else installs a 0.1.0-SNAPSHOT on this
+# machine. Everything else comes from ~/.m2 through a file:// mirror, so nothing is fetched from the
+# network. Installs the plugin of $root there; mvnw_ and mvn then run Maven with that repository
+# (offline once $offline is -o: a warm-up resolves what the projects need, the timed runs are not).
+bench_maven() {
+  repo=$1/m2
+  settings=$1/settings.xml
+  mkdir -p "$1"
+  cat >"$settings" <<XML
+<settings>
+  <mirrors>
+    <mirror><id>home</id><mirrorOf>*</mirrorOf><url>file://$HOME/.m2/repository</url></mirror>
+  </mirrors>
+</settings>
+XML
+  offline=
+  (cd "$root" && mvn install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
+}
+mvnw_() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" "$@"; }
+mvn() { mvnw_ -q "$@"; }
+# commit MESSAGE: everything in the current repository, as a bench user.
+commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
+# stats MS...: "median ms (min-max)"
+stats() { printf '%s ms (%s-%s)' "$(echo "$*" | median)" "$(echo "$*" | tr ' ' '\n' | sort -n | head -1)" "$(echo "$*" | tr ' ' '\n' | sort -n | tail -1)"; }
+# ratio A B (array names): the median over the rounds of A[i] / B[i] (each round's pair ran back to back)
+ratio() {
+  local -n a=$1 b=$2
+  for i in "${!a[@]}"; do echo "${a[$i]} ${b[$i]}"; done |
+    awk '{ print $1 / $2 }' | sort -n | awk '{ r[NR] = $1 } END { printf "%.2fx", r[int((NR + 1) / 2)] }'
+}
+# rotate N X...: the list X... rotated by N, so that no contender always runs first
+rotate() { local n=$1; shift; local list=("$@"); local k=$((n % ${#list[@]})); echo "${list[@]:k}" "${list[@]:0:k}"; }

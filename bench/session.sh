@@ -24,23 +24,10 @@ cli=/usr/bin/docker
 docker image inspect local/busybox:1 >/dev/null 2>&1 || { echo "no local/busybox:1: run .ci/stack first" >&2; exit 1; }
 command -v jq >/dev/null && command -v curl >/dev/null || { echo "needs curl and jq (.ci/stack installs them)" >&2; exit 1; }
 
-repo=$work/m2
-settings=$work/settings.xml
-rm -rf "$work"; mkdir -p "$work"
-cat >"$settings" <<XML
-<settings>
-  <mirrors>
-    <mirror><id>home</id><mirrorOf>*</mirrorOf><url>file://$HOME/.m2/repository</url></mirror>
-  </mirrors>
-</settings>
-XML
-offline=
-mvnw_() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" "$@"; }
-mvn() { mvnw_ -q "$@"; }
-(cd "$root" && mvn install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
-
+rm -rf "$work"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+bench_maven "$work"
 cache_before=$(build_cache_ids)
 cleanup() {
   docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^bench/session-' | xargs -r docker rmi >/dev/null || true
@@ -50,18 +37,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
-stats() { printf '%s ms (%s-%s)' "$(echo "$*" | median)" "$(echo "$*" | tr ' ' '\n' | sort -n | head -1)" "$(echo "$*" | tr ' ' '\n' | sort -n | tail -1)"; }
-ratio() {
-  local -n a=$1 b=$2
-  for i in "${!a[@]}"; do echo "${a[$i]} ${b[$i]}"; done |
-    awk '{ print $1 / $2 }' | sort -n | awk '{ r[NR] = $1 } END { printf "%.2fx", r[int((NR + 1) / 2)] }'
-}
 diff_ms() {  # diff_ms A B: the median of A[i] - B[i]
   local -n a=$1 b=$2
   for i in "${!a[@]}"; do echo $((a[i] - b[i])); done | sort -n | awk '{ r[NR] = $1 } END { printf "%d ms", r[int((NR + 1) / 2)] }'
 }
-rotate() { local n=$1; shift; local list=("$@"); local k=$((n % ${#list[@]})); echo "${list[@]:k}" "${list[@]:0:k}"; }
 
 pom() {  # pom IMAGE
   cat <<POM

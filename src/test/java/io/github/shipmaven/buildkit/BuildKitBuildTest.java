@@ -11,14 +11,14 @@ import io.github.shipmaven.buildkit.protoc.BuildkitStatusProto;
 import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.docker.BuildRequest;
 import io.github.shipmaven.docker.BuilderChoice;
-import io.github.shipmaven.docker.DockerConnector;
 import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.docker.Fixtures;
 import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.docker.ScriptedDaemon;
 import io.github.shipmaven.docker.ScriptedDaemon.Exchange;
+import io.github.shipmaven.docker.ScriptedDaemonTestBase;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,15 +33,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ImageBuilder with BuildKit against a scripted daemon replaying Docker 20.10's streams. */
-@Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
-class BuildKitBuildTest {
+class BuildKitBuildTest extends ScriptedDaemonTestBase {
   static final String GOOD_ID =
       "sha256:f2bbcc4ad30dcc53afa02f05ee168028637320afeb41c4f69758e0c2df3c17ef";
   static final BuilderChoice BUILDKIT = new BuilderChoice(Builder.BUILDKIT, "BuildKit (test)");
@@ -50,22 +46,14 @@ class BuildKitBuildTest {
   static final RegistryCredentials LOGIN =
       new RegistryCredentials("shipit", PASSWORD, false, "settings.xml server '127.0.0.1:5000'");
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
   final RecordingLog log = new RecordingLog();
   Path context;
 
   @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
+  void context() throws Exception {
     context = Files.createDirectories(dir.resolve("app"));
     Files.writeString(context.resolve("hello.txt"), "hello from the fixture\n");
     dockerfile("FROM local/busybox:1\nCOPY hello.txt /app/hello.txt\n");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
   }
 
   void dockerfile(String text) throws Exception {
@@ -73,24 +61,11 @@ class BuildKitBuildTest {
   }
 
   ImageBuilder.Request request(boolean pull, Map<String, RegistryCredentials> logins) {
-    return new ImageBuilder.Request(
-        context,
-        context.resolve("Dockerfile"),
-        List.of("example/app:1"),
-        Map.of(),
-        Map.of(),
-        null,
-        null,
-        pull,
-        false,
-        "host",
-        List.of(),
-        logins);
+    return BuildRequest.of(context).pull(pull).network("host").pullLogins(logins).toRequest();
   }
 
   String build(ImageBuilder.Request request) {
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+    try (DockerDaemon docker = connect()) {
       return new ImageBuilder(docker, log, new BuildKitBuilder(log)).build(request, BUILDKIT);
     }
   }
@@ -282,19 +257,7 @@ class BuildKitBuildTest {
   void aMissingBridgeNetworkNamesTheNetworkParameterAndItsFix() throws Exception {
     buildAnswers("buildkit-network-bridge-not-found.jsonl");
     ImageBuilder.Request request =
-        new ImageBuilder.Request(
-            context,
-            context.resolve("Dockerfile"),
-            List.of("example/app:1"),
-            Map.of(),
-            Map.of(),
-            null,
-            null,
-            false,
-            false,
-            null, // default
-            null,
-            Map.of());
+        BuildRequest.of(context).network(null /* default */).cacheFrom(null).toRequest();
     assertThatThrownBy(() -> build(request))
         .isInstanceOf(ShipException.class)
         .hasFieldOrPropertyWithValue("kind", ShipException.Kind.CONFIG)

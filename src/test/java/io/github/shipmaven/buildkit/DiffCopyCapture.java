@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.shipmaven.context.BuildContext;
 import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.docker.BuildRequest;
 import io.github.shipmaven.docker.DockerConnector;
 import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.docker.ImageBuilder;
@@ -71,19 +72,7 @@ public final class DiffCopyCapture {
           String image = "ship-capture/filesync:" + scenario;
           images.add(image);
           ImageBuilder.Request request =
-              new ImageBuilder.Request(
-                  context,
-                  context.resolve("Dockerfile"),
-                  List.of(image),
-                  Map.of(),
-                  Map.of(),
-                  null,
-                  null,
-                  false,
-                  false,
-                  "none",
-                  List.of(),
-                  Map.of());
+              BuildRequest.of(context).references(image).network("none").toRequest();
           Map<String, Object> file = new LinkedHashMap<>();
           file.put("engine", daemon.describe());
           file.put("scenario", scenario);

@@ -3,9 +3,8 @@ package io.github.shipmaven.buildkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.docker.DockerConnector;
 import io.github.shipmaven.docker.DockerDaemon;
-import io.github.shipmaven.docker.ScriptedDaemon;
+import io.github.shipmaven.docker.ScriptedDaemonTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -29,10 +27,7 @@ import okhttp3.internal.http2.Header;
 import okhttp3.internal.http2.Hpack;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pins what {@link Session} needs of okhttp's HTTP/2 in server mode ({@code
@@ -46,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * here (only header blocks are decoded with okhttp's HPACK reader). An okhttp upgrade must keep it
  * green (pom.xml says so beside the version); its failures name the okhttp version.
  */
-@Timeout(60)
-class OkHttpServerModeTest {
+class OkHttpServerModeTest extends ScriptedDaemonTestBase {
   private static final String PIN =
       "okhttp "
           + OkHttp.VERSION
@@ -71,23 +65,16 @@ class OkHttpServerModeTest {
   /** gRPC's framing of {@code HealthCheckResponse{status: SERVING}}. */
   private static final byte[] SERVING = {0, 0, 0, 0, 2, 0x08, 0x01};
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
   DockerDaemon docker;
   final CountDownLatch done = new CountDownLatch(1);
 
-  @BeforeEach
-  void start() throws IOException {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
-  }
-
+  /** Before the daemon closes: the session's connection first. */
   @AfterEach
   void stop() throws IOException {
     done.countDown();
     if (docker != null) {
       docker.close();
     }
-    daemon.close();
   }
 
   /** One HTTP/2 frame the session sent; {@code headers} decoded for HEADERS (+ CONTINUATION). */
@@ -177,7 +164,7 @@ class OkHttpServerModeTest {
   }
 
   Session open(List<GrpcMethod> methods) throws IOException {
-    docker = new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host());
+    docker = connect();
     return Session.open(docker, "test", "shared-key", methods, ShipLog.NONE);
   }
 

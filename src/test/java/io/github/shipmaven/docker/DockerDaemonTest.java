@@ -4,35 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What DockerDaemon reads from a scripted daemon through the plugin's own transport. */
-@Timeout(60)
-class DockerDaemonTest {
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
-
-  @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
-  }
-
-  DockerDaemon connect() {
-    return new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host());
-  }
-
+class DockerDaemonTest extends ScriptedDaemonTestBase {
   @Test
   void thePlatformOfAnImageIsItsInspectsOsAndArchitecture() throws Exception {
     daemon.on(

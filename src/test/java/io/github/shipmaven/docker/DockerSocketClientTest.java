@@ -17,28 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The transport against a scripted daemon on a real unix socket. */
-@Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
-class DockerSocketClientTest {
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
-
-  @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
-  }
-
+class DockerSocketClientTest extends ScriptedDaemonTestBase {
   private DockerSocketClient client(Duration apiIdle) {
     return new DockerSocketClient(daemon.uri(), null, apiIdle);
   }

@@ -14,31 +14,21 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ImageBuilder against a scripted daemon on a unix socket: what it asks, what it concludes. */
-@Timeout(60) // a scripted daemon that stops answering must fail the test, not hang the build
-class ImageBuilderTest {
+class ImageBuilderTest extends ScriptedDaemonTestBase {
   static final String FULL_ID =
       "sha256:36fb1cd1c6fe589fa1ff24a5a00120d8bc7777eca28f40bc0425c1c8f5263bd9";
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
-  }
-
-  /** Answers ping, version, inspect, and /build with {@code buildLines} (one JSON per line). */
+  /**
+   * Answers ping, version, inspect, and /build with {@code buildLines} (one JSON per line), and
+   * connects to it.
+   */
   DockerDaemon daemon(String buildLines) throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
     daemon.on("POST /build", (request, reply) -> reply.stream(buildLines.lines().toList()));
     daemon.on("GET /images/", (request, reply) -> reply.json(200, "{\"Id\":\"" + FULL_ID + "\"}"));
-    return new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host());
+    return connect();
   }
 
   List<String> requests() {
@@ -52,19 +42,10 @@ class ImageBuilderTest {
   ImageBuilder.Request request(Map<String, RegistryCredentials> pullLogins) throws Exception {
     Path context = Files.createDirectories(dir.resolve("app"));
     Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
-    return new ImageBuilder.Request(
-        context,
-        context.resolve("Dockerfile"),
-        List.of("example/app:1"),
-        Map.of(),
-        Map.of("org.opencontainers.image.revision", "abc"),
-        null,
-        null,
-        false,
-        false,
-        "default",
-        List.of(),
-        pullLogins);
+    return BuildRequest.of(context)
+        .labels(Map.of("org.opencontainers.image.revision", "abc"))
+        .pullLogins(pullLogins)
+        .toRequest();
   }
 
   static final BuilderChoice CLASSIC = new BuilderChoice(Builder.CLASSIC, "classic");

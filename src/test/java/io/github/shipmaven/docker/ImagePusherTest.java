@@ -5,26 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.image.ImageReference;
 import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ImagePusher against scripted daemons replaying the push streams of real engines. */
-@Timeout(60)
-class ImagePusherTest {
+class ImagePusherTest extends ScriptedDaemonTestBase {
   static final String DIGEST =
       "sha256:e17f5bd1ac5e0e5b5c1ea6fbd2ae4a7cdbb3a87a1d7e51e4cc0ab0d8dbf3a2c1";
   static final String OTHER =
@@ -33,20 +27,12 @@ class ImagePusherTest {
   static final RegistryCredentials LOGIN =
       new RegistryCredentials("shipit", "Canary-Push-Pw", false, "env SHIP_REGISTRY_*");
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
   final RecordingLog log = new RecordingLog();
   final List<Duration> slept = new ArrayList<>();
 
   @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
+  void registryServesTheDigest() {
     registryServes(DIGEST);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
   }
 
   /** Docker's answer to GET /distribution/{name}:{tag}/json. */
@@ -68,8 +54,7 @@ class ImagePusherTest {
   }
 
   String push(List<String> tags, int retries, Duration stallTimeout) throws Exception {
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+    try (DockerDaemon docker = connect()) {
       return new ImagePusher(docker, log, slept::add)
           .push(IMAGE, tags, LOGIN, new ImagePusher.Policy(retries, stallTimeout));
     }
@@ -448,15 +433,21 @@ class ImagePusherTest {
           "GET /_ping",
           (request, reply) -> reply.send(200, ScriptedDaemon.headers(pingHead), "OK"));
     }
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
-      return new ImagePusher(docker, log, slept::add)
-          .push(
-              ImageReference.parse("127.0.0.1:5000/daemon-streams/" + repository),
-              List.of(tag),
-              LOGIN,
-              new ImagePusher.Policy(3, Duration.ofMinutes(2)));
+    try (DockerDaemon docker = connect()) {
+      return pushDaemonStreams(new ImagePusher(docker, log, slept::add), repository, tag);
     }
+  }
+
+  /**
+   * Pushes {@code 127.0.0.1:5000/daemon-streams/<repository>:<tag>}, the name the recorded pushes
+   * were made with, with {@link #LOGIN} and the default policy.
+   */
+  static String pushDaemonStreams(ImagePusher pusher, String repository, String tag) {
+    return pusher.push(
+        ImageReference.parse("127.0.0.1:5000/daemon-streams/" + repository),
+        List.of(tag),
+        LOGIN,
+        new ImagePusher.Policy(3, Duration.ofMinutes(2)));
   }
 
   @Test
@@ -534,8 +525,7 @@ class ImagePusherTest {
   @Test
   void aPushWithoutALoginStillSendsAnEmptyOne() throws Exception {
     pushAnswers(statusLineStream("latest"));
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+    try (DockerDaemon docker = connect()) {
       new ImagePusher(docker, log, slept::add)
           .push(IMAGE, List.of("latest"), null, new ImagePusher.Policy(0, Duration.ofMinutes(2)));
     }
@@ -573,8 +563,7 @@ class ImagePusherTest {
           reply.lines(recorded.subList(1, 2));
           reply.endStream();
         });
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+    try (DockerDaemon docker = connect()) {
       assertThat(
               new ImagePusher(docker, log, slept::add)
                   .push(

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
-import io.github.shipmaven.image.ImageReference;
-import io.github.shipmaven.registry.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,40 +13,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Docker 28.5 (graphdriver and containerd image stores) and Podman 6.1 as captured from the engines
  * of .ci/engines (src/test/resources/daemon-streams/docker-28.5*, podman-6; see
  * /work/notes/engines-streams.md): what they send that Docker 20.10 and Podman 4.3 do not.
  */
-@Timeout(60)
-class NewerEnginesStreamsTest {
-  static final RegistryCredentials LOGIN =
-      new RegistryCredentials("shipit", "Canary-Push-Pw", false, "env SHIP_REGISTRY_*");
-
+class NewerEnginesStreamsTest extends ScriptedDaemonTestBase {
   /** The index buildx made (attested-image.oci.tar): image manifest + attestation manifest. */
   static final String INDEX =
       "sha256:651e7b3f48c683da243cea756eb65efccb37a76cdb9901a105cfcdaf67d92317";
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
   final RecordingLog log = new RecordingLog();
   final List<Duration> slept = new ArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
-  }
 
   /** Answers ping and /version as the engine in {@code engineDir} did. */
   void engine(String engineDir) throws Exception {
@@ -71,18 +48,10 @@ class NewerEnginesStreamsTest {
     daemon.on(prefix, (request, reply) -> reply.json(status, body));
   }
 
-  DockerDaemon connect() throws Exception {
-    return new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host());
-  }
-
-  String push(String repository, String tag, int retries) throws Exception {
+  String push(String repository, String tag) throws Exception {
     try (DockerDaemon docker = connect()) {
-      return new ImagePusher(docker, log, slept::add)
-          .push(
-              ImageReference.parse("127.0.0.1:5000/daemon-streams/" + repository),
-              List.of(tag),
-              LOGIN,
-              new ImagePusher.Policy(retries, Duration.ofMinutes(2)));
+      return ImagePusherTest.pushDaemonStreams(
+          new ImagePusher(docker, log, slept::add), repository, tag);
     }
   }
 
@@ -91,7 +60,7 @@ class NewerEnginesStreamsTest {
     engine("docker-28.5");
     replays("POST /images/", "docker-28.5/push-ok-first-tag.jsonl");
     answers("GET /distribution/", 200, "docker-28.5/distribution-after-push.jsonl");
-    assertThat(push("docker-28", "1.0.0", 3))
+    assertThat(push("docker-28", "1.0.0"))
         .isEqualTo("sha256:d9e6b38cf1bf94bee92ea340acb9277fde6faedcee02b48b3a7befd369d72b83");
     assertThat(slept).isEmpty();
   }
@@ -101,7 +70,7 @@ class NewerEnginesStreamsTest {
     engine("docker-28.5-containerd");
     replays("POST /images/", "docker-28.5-containerd/push-ok-first-tag.jsonl");
     answers("GET /distribution/", 200, "docker-28.5-containerd/distribution-after-push.jsonl");
-    assertThat(push("docker-28-containerd", "1.0.0", 3))
+    assertThat(push("docker-28-containerd", "1.0.0"))
         .isEqualTo("sha256:acdc609ffe949eef53bd60812e1f374a3cf0ecf4518f192f9e3dc8dd3a270336");
     assertThat(log.lines)
         .contains(
@@ -116,7 +85,7 @@ class NewerEnginesStreamsTest {
     replays("POST /images/", "docker-28.5-containerd/push-index-attestation.jsonl");
     answers(
         "GET /distribution/", 200, "docker-28.5-containerd/distribution-index-attestation.jsonl");
-    assertThat(push("attested", "1.0.0", 3)).isEqualTo(INDEX);
+    assertThat(push("attested", "1.0.0")).isEqualTo(INDEX);
     assertThat(log.lines)
         .contains("Pushed 127.0.0.1:5000/daemon-streams/attested:1.0.0 (" + INDEX + ")");
   }
@@ -139,7 +108,7 @@ class NewerEnginesStreamsTest {
     // "unexpected status from HEAD request to …: 401 Unauthorized".
     engine("docker-28.5-containerd");
     replays("POST /images/", "docker-28.5-containerd/push-wrong-password.jsonl");
-    assertThatThrownBy(() -> push("docker-28-containerd", "1.0.0", 3))
+    assertThatThrownBy(() -> push("docker-28-containerd", "1.0.0"))
         .isInstanceOf(ShipException.class)
         .hasMessageContaining("401 Unauthorized")
         .hasMessageContaining("env SHIP_REGISTRY_*");
@@ -153,7 +122,7 @@ class NewerEnginesStreamsTest {
     replays("POST /images/", "podman-6/push-ok-first-tag.jsonl");
     daemon.on(
         "GET /distribution/", (request, reply) -> reply.send(404, "text/plain", "Not Found\n"));
-    assertThat(push("podman-6", "1.0.0", 3))
+    assertThat(push("podman-6", "1.0.0"))
         .isEqualTo("sha256:147eef063590dd9c5de60584237b83ae1678af2ba63aec58a0c8ecdf5935aaa2");
     assertThat(log.debug).anyMatch(l -> l.contains("Podman does not serve /distribution"));
   }
@@ -163,7 +132,7 @@ class NewerEnginesStreamsTest {
     // Podman 4.3 put it in a 200 stream; Podman 6.1 answers the push request itself with a 500.
     engine("podman-6");
     answers("POST /images/", 500, "podman-6/push-wrong-password.jsonl");
-    assertThatThrownBy(() -> push("podman-6", "1.0.0", 3))
+    assertThatThrownBy(() -> push("podman-6", "1.0.0"))
         .isInstanceOf(ShipException.class)
         .hasMessageContaining("authentication required")
         .hasMessageContaining("env SHIP_REGISTRY_*");
@@ -180,19 +149,7 @@ class NewerEnginesStreamsTest {
         "FROM local/busybox:1\n"
             + "RUN --mount=type=cache,target=/root/.m2 echo cached\n"
             + "COPY --chmod=750 run.sh /app/run.sh\n");
-    return new ImageBuilder.Request(
-        context,
-        context.resolve("Dockerfile"),
-        List.of("example/app:1"),
-        Map.of(),
-        Map.of(),
-        null,
-        null,
-        false,
-        false,
-        "default",
-        List.of(),
-        Map.of());
+    return BuildRequest.of(context).toRequest();
   }
 
   static final BuilderChoice PODMAN =

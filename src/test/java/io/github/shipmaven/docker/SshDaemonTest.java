@@ -22,28 +22,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ssh://} daemons: the ssh command as the docker CLI builds it, and everything carried over
  * it, with a stand-in ssh ({@code src/test/resources/ssh/fake-ssh}) that records its arguments and
  * carries stdin and stdout to a scripted daemon, or replays real ssh's stderr of a failure.
  */
-@Timeout(60)
-class SshDaemonTest {
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
+class SshDaemonTest extends ScriptedDaemonTestBase {
   Path args;
   Path pids;
   final Map<String, String> env = new HashMap<>();
 
   @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
+  void fakeSshOnThePath() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     try (InputStream fake = getClass().getResourceAsStream("/ssh/fake-ssh")) {
       Files.copy(fake, bin.resolve("ssh"));
@@ -55,11 +48,6 @@ class SshDaemonTest {
     env.put("FAKE_SSH_SOCKET", daemon.uri().getPath());
     env.put("FAKE_SSH_ARGS", args.toString());
     env.put("FAKE_SSH_PIDS", pids.toString());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    daemon.close();
   }
 
   /** The ssh runs so far, each as its argument list. */

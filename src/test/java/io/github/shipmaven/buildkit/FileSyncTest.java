@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.context.Builder;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
-import io.github.shipmaven.core.ShipLog;
+import io.github.shipmaven.docker.BuildRequest;
 import io.github.shipmaven.docker.BuilderChoice;
-import io.github.shipmaven.docker.DockerConnector;
 import io.github.shipmaven.docker.DockerDaemon;
 import io.github.shipmaven.docker.ImageBuilder;
 import io.github.shipmaven.docker.ScriptedDaemon;
+import io.github.shipmaven.docker.ScriptedDaemonTestBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,28 +40,23 @@ import org.junit.jupiter.params.provider.CsvSource;
  * .dockerignore rules with ! and **, a non-ASCII name, an empty directory), the files asked for and
  * nothing else, and FIN.
  */
-@Timeout(60)
-class FileSyncTest {
+class FileSyncTest extends ScriptedDaemonTestBase {
   static final BuilderChoice BUILDKIT = new BuilderChoice(Builder.BUILDKIT, "BuildKit (test)");
   static final String GOOD_ID =
       "sha256:f2bbcc4ad30dcc53afa02f05ee168028637320afeb41c4f69758e0c2df3c17ef";
 
-  @TempDir Path dir;
-  ScriptedDaemon daemon;
   DaemonSession session;
   final RecordingLog log = new RecordingLog();
   final List<Throwable> daemonFailures = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void start() throws Exception {
-    daemon = ScriptedDaemon.start(dir.resolve("daemon"));
+  void daemonSession() {
     session = DaemonSession.on(daemon);
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void closeDaemonSession() {
     session.close();
-    daemon.close();
   }
 
   static JsonNode recording(String engine, String scenario) throws IOException {
@@ -76,27 +69,27 @@ class FileSyncTest {
 
   String build(Path context, Path dockerfile) {
     ImageBuilder.Request request =
-        new ImageBuilder.Request(
-            context,
-            dockerfile,
-            List.of("example/app:1"),
-            Map.of(),
-            Map.of(),
-            null,
-            null,
-            false,
-            false,
-            "none",
-            List.of(),
-            Map.of());
-    try (DockerDaemon docker =
-        new DockerConnector(Map.of(), dir, ShipLog.NONE).connect(daemon.host())) {
+        BuildRequest.of(context).dockerfile(dockerfile).network("none").toRequest();
+    try (DockerDaemon docker = connect()) {
       return new ImageBuilder(docker, log, new BuildKitBuilder(log)).build(request, BUILDKIT);
     }
   }
 
-  /** Answers the build once {@code calls} ran on the session. */
-  void buildRuns(DaemonCalls calls) {
+  /** Builds {@code context} with its own Dockerfile. */
+  String build(Path context) {
+    return build(context, context.resolve("Dockerfile"));
+  }
+
+  /** Answers the build with Docker 20.10's good build once {@code calls} ran on the session. */
+  void buildRuns(DaemonCalls calls) throws IOException {
+    buildRuns(calls, ScriptedDaemon.recorded("docker-20.10/buildkit-good.jsonl"));
+  }
+
+  /**
+   * Answers the build with {@code stream} once {@code calls} ran on the session; what fails in them
+   * is kept in {@link #daemonFailures}.
+   */
+  void buildRuns(DaemonCalls calls, List<String> stream) {
     daemon.on(
         "POST /build",
         (request, reply) -> {
@@ -105,8 +98,23 @@ class FileSyncTest {
           } catch (Throwable e) {
             daemonFailures.add(e);
           }
-          reply.stream(ScriptedDaemon.recorded("docker-20.10/buildkit-good.jsonl"));
+          reply.stream(stream);
         });
+  }
+
+  /** Answers ping with the headers {@code engine} answered it with. */
+  void pingAs(String engine) throws IOException {
+    Map<String, String> headers = ScriptedDaemon.headers(engine + "/ping.head");
+    daemon.on("GET /_ping", (request, reply) -> reply.send(200, headers, "OK"));
+  }
+
+  /** A DiffCopy call as the daemon makes it, with metadata {@code name, value, name, value...}. */
+  DaemonSession.Call diffCopy(String... metadata) throws Exception {
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 0; i < metadata.length; i += 2) {
+      pairs.add(new String[] {metadata[i], metadata[i + 1]});
+    }
+    return session.call(FileSync.DIFF_COPY, pairs);
   }
 
   @FunctionalInterface
@@ -140,21 +148,12 @@ class FileSyncTest {
           }
         });
 
-    assertThat(build(context, context.resolve("Dockerfile"))).isEqualTo(GOOD_ID);
+    assertThat(build(context)).isEqualTo(GOOD_ID);
 
     assertThat(daemonFailures).isEmpty();
     List<List<String>> expected = new ArrayList<>();
-    for (JsonNode call : recording.path("calls")) {
-      List<String> messages = new ArrayList<>();
-      call.path("messages")
-          .forEach(
-              m -> {
-                if (m.path("from").asText().equals("session")) {
-                  messages.add(m.path("packet").asText());
-                }
-              });
-      messages.add("status 0");
-      expected.add(messages);
+    for (List<String> messages : sessionMessages(recording)) {
+      expected.add(endedOk(messages));
     }
     assertThat(answered).isEqualTo(expected);
     assertThat(session.requestHead())
@@ -243,25 +242,9 @@ class FileSyncTest {
     assertThat(recording.path("calls").get(2).path("end").asText())
         .isEqualTo("StreamResetException: stream was reset: CANCEL");
     Path context = SessionContextFixture.create(dir.resolve("ctx"), scenario);
-    daemon.on(
-        "GET /_ping",
-        (request, reply) -> reply.send(200, ScriptedDaemon.headers(engine + "/ping.head"), "OK"));
+    pingAs(engine);
     List<List<String>> answered = new ArrayList<>();
-    daemon.on(
-        "POST /build",
-        (request, reply) -> {
-          try {
-            JsonNode calls = recording.path("calls");
-            answered.add(replay(calls.get(0)));
-            answered.add(replay(calls.get(1)));
-            answered.add(replayRefused(calls.get(2)));
-          } catch (Throwable e) {
-            daemonFailures.add(e);
-          }
-          List<String> stream = new ArrayList<>();
-          recording.path("stream").forEach(line -> stream.add(line.asText()));
-          reply.stream(stream);
-        });
+    buildRuns(() -> answered.addAll(replayRefusedExchange(recording)), stream(recording));
 
     String expected =
         scenario.equals("name-not-utf8")
@@ -271,7 +254,7 @@ class FileSyncTest {
             : "docker build failed: the build context has a symlink whose target is not UTF-8,"
                 + " which Docker 28.5.2's BuildKit refuses: docs/link -> gone\\377; point it at a"
                 + " UTF-8 name, or add it to .dockerignore.";
-    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+    assertThatThrownBy(() -> build(context))
         .isInstanceOf(ShipException.class)
         .hasMessage(expected)
         .satisfies(
@@ -280,9 +263,7 @@ class FileSyncTest {
     // What the session sent until the daemon gave up is what it sent the real daemon.
     List<List<String>> recorded = sessionMessages(recording);
     for (int i = 0; i < 2; i++) {
-      List<String> ended = new ArrayList<>(recorded.get(i));
-      ended.add("status 0");
-      assertThat(answered.get(i)).isEqualTo(ended);
+      assertThat(answered.get(i)).isEqualTo(endedOk(recorded.get(i)));
     }
     assertThat(recorded.get(2)).startsWith(answered.get(2).toArray(String[]::new));
   }
@@ -297,27 +278,11 @@ class FileSyncTest {
             .directory(context.resolve("docs").toFile())
             .start();
     assertThat(more.waitFor()).isZero();
-    daemon.on(
-        "GET /_ping",
-        (request, reply) -> reply.send(200, ScriptedDaemon.headers("docker-28.5/ping.head"), "OK"));
-    daemon.on(
-        "POST /build",
-        (request, reply) -> {
-          try {
-            JsonNode calls = recording.path("calls");
-            replay(calls.get(0));
-            replay(calls.get(1));
-            replayRefused(calls.get(2));
-          } catch (Throwable e) {
-            daemonFailures.add(e);
-          }
-          List<String> stream = new ArrayList<>();
-          recording.path("stream").forEach(line -> stream.add(line.asText()));
-          reply.stream(stream);
-        });
+    pingAs("docker-28.5");
+    buildRuns(() -> replayRefusedExchange(recording), stream(recording));
 
     // Byte order: bad\376, bad\377name, ok.txt, z\351t\351 (Latin-1 "zété"); the first is named.
-    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+    assertThatThrownBy(() -> build(context))
         .isInstanceOf(ShipException.class)
         .hasMessage(
             "docker build failed: the build context has a file name that is not UTF-8, which"
@@ -334,35 +299,45 @@ class FileSyncTest {
   void theRefusalWithNoSuchNameSentIsTheDaemonsOwnError() throws Exception {
     JsonNode recording = recording("docker-28.5", "name-not-utf8");
     Path context = SessionContextFixture.create(dir.resolve("ctx"), "copy-src");
-    daemon.on(
-        "GET /_ping",
-        (request, reply) -> reply.send(200, ScriptedDaemon.headers("docker-28.5/ping.head"), "OK"));
-    daemon.on(
-        "POST /build",
-        (request, reply) -> {
-          try {
-            DaemonSession.Call call =
-                session.call(
-                    FileSync.DIFF_COPY,
-                    List.of(
-                        new String[] {"dir-name", "context"}, new String[] {"followpaths", "src"}));
-            assertThat(listing(call)).contains("src/Main.java");
-            call.reset();
-          } catch (Throwable e) {
-            daemonFailures.add(e);
-          }
-          List<String> stream = new ArrayList<>();
-          recording.path("stream").forEach(line -> stream.add(line.asText()));
-          reply.stream(stream);
-        });
+    pingAs("docker-28.5");
+    buildRuns(
+        () -> {
+          DaemonSession.Call call = diffCopy("dir-name", "context", "followpaths", "src");
+          assertThat(listing(call)).contains("src/Main.java");
+          call.reset();
+        },
+        stream(recording));
 
-    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+    assertThatThrownBy(() -> build(context))
         .isInstanceOf(ShipException.class)
         .hasMessageContaining(
             "rpc error: code = Internal desc = grpc: failed to unmarshal the received message:"
                 + " string field contains invalid UTF-8")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("rename it"));
     assertThat(daemonFailures).isEmpty();
+  }
+
+  /** The answer stream a recording kept, one JSON line each. */
+  static List<String> stream(JsonNode recording) {
+    List<String> stream = new ArrayList<>();
+    recording.path("stream").forEach(line -> stream.add(line.asText()));
+    return stream;
+  }
+
+  /**
+   * The exchange recorded where Docker 28.5 refused a name: the first two calls replayed as they
+   * went, the third as the daemon read it ({@link #replayRefused}); the session's answers to each.
+   */
+  List<List<String>> replayRefusedExchange(JsonNode recording) throws Exception {
+    JsonNode calls = recording.path("calls");
+    return List.of(replay(calls.get(0)), replay(calls.get(1)), replayRefused(calls.get(2)));
+  }
+
+  /** A call's messages as {@link #replay} returns them when the call ended OK. */
+  static List<String> endedOk(List<String> messages) {
+    List<String> ended = new ArrayList<>(messages);
+    ended.add("status 0");
+    return ended;
   }
 
   /** The session's messages of each recorded call, as Base64. */
@@ -465,8 +440,7 @@ class FileSyncTest {
     List<String> statuses = new ArrayList<>();
     buildRuns(
         () -> {
-          DaemonSession.Call call =
-              session.call(FileSync.DIFF_COPY, List.<String[]>of(new String[] {"dir-name", "x"}));
+          DaemonSession.Call call = diffCopy("dir-name", "x");
           call.halfClose();
           statuses.add(call.status());
           DaemonSession.Call health = session.call(Session.HEALTH_CHECK, List.of());
@@ -476,7 +450,7 @@ class FileSyncTest {
           statuses.add(health.status());
         });
 
-    assertThat(build(context, context.resolve("Dockerfile"))).isEqualTo(GOOD_ID);
+    assertThat(build(context)).isEqualTo(GOOD_ID);
 
     assertThat(daemonFailures).isEmpty();
     assertThat(statuses)
@@ -491,18 +465,11 @@ class FileSyncTest {
     Path context = SessionContextFixture.create(dir.resolve("ctx"), "copy-src");
     Path elsewhere = Files.createDirectories(dir.resolve("build"));
     Files.writeString(elsewhere.resolve("app.Dockerfile"), "FROM local/busybox:1\n");
-    List<String> names = new ArrayList<>();
-    buildRuns(
-        () -> {
-          DaemonSession.Call call =
-              session.call(
-                  FileSync.DIFF_COPY,
-                  List.of(
-                      new String[] {"dir-name", "dockerfile"},
-                      new String[] {"followpaths", "app.Dockerfile"},
-                      new String[] {"followpaths", "app.Dockerfile.dockerignore"}));
-          names.addAll(listingThenFin(call));
-        });
+    List<String> names =
+        listedDuringTheBuild(
+            "dir-name", "dockerfile",
+            "followpaths", "app.Dockerfile",
+            "followpaths", "app.Dockerfile.dockerignore");
 
     assertThat(build(context, elsewhere.resolve("app.Dockerfile"))).isEqualTo(GOOD_ID);
 
@@ -516,29 +483,38 @@ class FileSyncTest {
 
   @Test
   void anIgnoredDockerfileAndDockerignoreAreNotInTheContextAndNoWarningIsNeeded() throws Exception {
-    Path context = Files.createDirectories(dir.resolve("app"));
-    Files.writeString(context.resolve("Dockerfile"), "FROM local/busybox:1\nCOPY . /app/\n");
+    Path context = copyAllContext();
     Files.writeString(context.resolve(".dockerignore"), "Dockerfile\n.dockerignore\n");
     Files.writeString(context.resolve("hello.txt"), "hello\n");
-    List<String> names = new ArrayList<>();
-    buildRuns(
-        () -> {
-          // The third call of a COPY . build: the .dockerignore lines as exclude-patterns.
-          DaemonSession.Call call =
-              session.call(
-                  FileSync.DIFF_COPY,
-                  List.of(
-                      new String[] {"dir-name", "context"},
-                      new String[] {"exclude-patterns", "Dockerfile"},
-                      new String[] {"exclude-patterns", ".dockerignore"}));
-          names.addAll(listingThenFin(call));
-        });
+    // The third call of a COPY . build: the .dockerignore lines as exclude-patterns.
+    List<String> names =
+        listedDuringTheBuild(
+            "dir-name", "context",
+            "exclude-patterns", "Dockerfile",
+            "exclude-patterns", ".dockerignore");
 
-    assertThat(build(context, context.resolve("Dockerfile"))).isEqualTo(GOOD_ID);
+    assertThat(build(context)).isEqualTo(GOOD_ID);
 
     assertThat(daemonFailures).isEmpty();
     assertThat(names).containsExactly("hello.txt");
     assertThat(log.warnings).isEmpty();
+  }
+
+  /** A context {@code app} whose Dockerfile copies it all; no other file yet. */
+  Path copyAllContext() throws IOException {
+    Path context = Files.createDirectories(dir.resolve("app"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM local/busybox:1\nCOPY . /app/\n");
+    return context;
+  }
+
+  /**
+   * The names the session lists, once the build has run, to one DiffCopy call with {@code metadata}
+   * made during it ({@link #listingThenFin}).
+   */
+  List<String> listedDuringTheBuild(String... metadata) throws IOException {
+    List<String> names = new CopyOnWriteArrayList<>();
+    buildRuns(() -> names.addAll(listingThenFin(diffCopy(metadata))));
+    return names;
   }
 
   /** {@link #listing}, then the call ended as the daemon ends it: FIN, the sender's FIN, close. */
@@ -565,36 +541,27 @@ class FileSyncTest {
 
   @Test
   void aFileGoneBeforeBuildKitAsksForItIsOneLineNamingIt() throws Exception {
-    Path context = Files.createDirectories(dir.resolve("app"));
-    Files.writeString(context.resolve("Dockerfile"), "FROM local/busybox:1\nCOPY . /app/\n");
+    Path context = copyAllContext();
     Path doomed = Files.writeString(context.resolve("doomed.txt"), "here, then not\n");
     List<String> statuses = new ArrayList<>();
-    daemon.on(
-        "POST /build",
-        (request, reply) -> {
-          try {
-            DaemonSession.Call call =
-                session.call(
-                    FileSync.DIFF_COPY, List.<String[]>of(new String[] {"dir-name", "context"}));
-            List<String> names = listing(call);
-            Files.delete(doomed);
-            call.send(
-                new ProtoWire.Writer()
-                    .varint(1, FileSync.REQ)
-                    .varint(3, names.indexOf("doomed.txt"))
-                    .toByteArray());
-            assertThat(call.receive()).isNull();
-            statuses.add(call.status());
-          } catch (Throwable e) {
-            daemonFailures.add(e);
-          }
-          reply.stream(
-              List.of(
-                  "{\"errorDetail\":{\"message\":\"failed to copy files: not found\"},"
-                      + "\"error\":\"failed to copy files: not found\"}"));
-        });
+    buildRuns(
+        () -> {
+          DaemonSession.Call call = diffCopy("dir-name", "context");
+          List<String> names = listing(call);
+          Files.delete(doomed);
+          call.send(
+              new ProtoWire.Writer()
+                  .varint(1, FileSync.REQ)
+                  .varint(3, names.indexOf("doomed.txt"))
+                  .toByteArray());
+          assertThat(call.receive()).isNull();
+          statuses.add(call.status());
+        },
+        List.of(
+            "{\"errorDetail\":{\"message\":\"failed to copy files: not found\"},"
+                + "\"error\":\"failed to copy files: not found\"}"));
 
-    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+    assertThatThrownBy(() -> build(context))
         .isInstanceOf(ShipException.class)
         .hasMessage(
             "The build context's doomed.txt ("
@@ -625,7 +592,7 @@ class FileSyncTest {
                       + " exceeded\"}"));
         });
 
-    assertThatThrownBy(() -> build(context, context.resolve("Dockerfile")))
+    assertThatThrownBy(() -> build(context))
         .isInstanceOf(ShipException.class)
         .hasMessageStartingWith(
             "docker build failed: the BuildKit session ended during the build (")

@@ -370,7 +370,7 @@ class ShipPlannerTest {
             "<pollInterval> (ship.render.pollInterval) '5s' is not an ISO-8601 duration"),
         Row.of(
             "no hook and no service id",
-            s -> s.env.remove(ShipProperties.HOOK_VARIABLE),
+            s -> s.withoutHook(),
             "No Render deploy hook and no service: set RENDER_DEPLOY_HOOK_URL, or <renderServerId>"
                 + " (ship.render.serverId) naming a settings.xml <server> whose password is the"
                 + " hook URL, or <renderServiceId> (ship.render.serviceId) with RENDER_API_KEY."),
@@ -393,35 +393,22 @@ class ShipPlannerTest {
             "The deploy hook from env RENDER_DEPLOY_HOOK_URL is not a URL"),
         Row.of(
             "hook from a settings.xml server that does not exist",
-            s -> {
-              s.env.remove(ShipProperties.HOOK_VARIABLE);
-              s.hookServerId = "render-hook";
-            },
+            s -> s.withoutHook().hookServerId = "render-hook",
             "<renderServerId> (ship.render.serverId) is 'render-hook' but settings.xml has no"
                 + " <server> with that id: add one whose password is the deploy hook URL"),
         Row.of(
             "API key from a settings.xml server that does not exist",
-            s -> {
-              s.env.remove(ShipProperties.API_KEY_VARIABLE);
-              s.apiKeyServerId = "render-api";
-            },
+            s -> s.withoutApiKey().apiKeyServerId = "render-api",
             "<renderApiKeyServerId> (ship.render.apiKeyServerId) is 'render-api' but settings.xml"
                 + " has no <server> with that id"),
         Row.of(
             "wait without an API key",
-            s -> {
-              s.env.remove(ShipProperties.API_KEY_VARIABLE);
-              s.wait = true;
-            },
+            s -> s.withoutApiKey().wait = true,
             "<wait> (ship.render.wait) is true but RENDER_API_KEY is not set: set it (or"
                 + " <renderApiKeyServerId>) to a Render API key, or stop waiting."),
         Row.of(
             "a service id without hook and without an API key",
-            s -> {
-              s.env.remove(ShipProperties.HOOK_VARIABLE);
-              s.env.remove(ShipProperties.API_KEY_VARIABLE);
-              s.serviceId = "srv-abc123";
-            },
+            s -> s.withoutHook().withoutApiKey().serviceId = "srv-abc123",
             "Deploying service srv-abc123 through Render's API needs a key, but RENDER_API_KEY is"
                 + " not set"),
         Row.of(
@@ -438,14 +425,11 @@ class ShipPlannerTest {
             "<deployId> (ship.render.deployId)"),
         Row.of(
             "rollback without a service id or hook",
-            s -> s.only(Goal.ROLLBACK).env.remove(ShipProperties.HOOK_VARIABLE),
+            s -> s.only(Goal.ROLLBACK).withoutHook(),
             "ship:rollback needs the service: set <renderServiceId> (ship.render.serviceId)"),
         Row.of(
             "rollback without an API key",
-            s -> {
-              s.only(Goal.ROLLBACK).serviceId = "srv-abc123";
-              s.env.remove(ShipProperties.API_KEY_VARIABLE);
-            },
+            s -> s.only(Goal.ROLLBACK).withoutApiKey().serviceId = "srv-abc123",
             "ship:rollback of service srv-abc123 needs an API key, but RENDER_API_KEY is not set"),
         // git
         Row.of(
@@ -540,10 +524,7 @@ class ShipPlannerTest {
             p -> assertThat(p.render().hook().serviceId()).isEqualTo("srv-local1")),
         new Planned(
             "a service id without a hook deploys through the API with the key",
-            s -> {
-              s.env.remove(ShipProperties.HOOK_VARIABLE);
-              s.serviceId = "srv-xyz789";
-            },
+            s -> s.withoutHook().serviceId = "srv-xyz789",
             p -> {
               assertThat(p.render().hook()).isNull();
               assertThat(p.render().serviceId()).isEqualTo("srv-xyz789");
@@ -566,7 +547,7 @@ class ShipPlannerTest {
             }),
         new Planned(
             "the hook without wait needs no API key",
-            s -> s.env.remove(ShipProperties.API_KEY_VARIABLE),
+            s -> s.withoutApiKey(),
             p -> assertThat(p.render().apiKey()).isNull()),
         new Planned(
             "rollback of the hook's service, through the API",
@@ -617,8 +598,7 @@ class ShipPlannerTest {
         new Planned(
             "ship:info alone checks no other goal's settings nor secrets",
             s -> {
-              s.only(Goal.INFO).withoutRegistryLogin().image = "ghcr.io/team/app";
-              s.env.remove(ShipProperties.HOOK_VARIABLE);
+              s.only(Goal.INFO).withoutRegistryLogin().withoutHook().image = "ghcr.io/team/app";
               s.apiUrl = "http://api.render.com";
             },
             p -> {
@@ -674,9 +654,8 @@ class ShipPlannerTest {
   @Test
   void aSkippedDeployNeedsNoHookNorValidRenderSettings() {
     // mvn deploy -Dship.deploy.skip=true
-    Settings settings = valid().skip(Goal.DEPLOY, ShipProperties.DEPLOY_SKIP);
-    settings.env.remove(ShipProperties.HOOK_VARIABLE);
-    settings.env.remove(ShipProperties.API_KEY_VARIABLE);
+    Settings settings =
+        valid().skip(Goal.DEPLOY, ShipProperties.DEPLOY_SKIP).withoutHook().withoutApiKey();
     settings.apiUrl = "http://api.render.com";
     settings.timeout = "ten minutes";
     assertThat(settings.running).containsExactlyInAnyOrder(Goal.BUILD, Goal.PUSH);
@@ -746,9 +725,8 @@ class ShipPlannerTest {
   @Test
   void onABranchNotMatchedPushAndDeployNeedNoLoginNorHook() throws Exception {
     Path helperRan = credentialHelperTripwire();
-    Settings settings = valid().image("ghcr.io/team/app").withoutRegistryLogin();
-    settings.env.remove(ShipProperties.HOOK_VARIABLE);
-    settings.env.remove(ShipProperties.API_KEY_VARIABLE);
+    Settings settings =
+        valid().image("ghcr.io/team/app").withoutRegistryLogin().withoutHook().withoutApiKey();
     settings.branches = List.of("release/*");
     // not shipped, so not refused either
     Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\nLABEL a=b\n");
@@ -901,9 +879,8 @@ class ShipPlannerTest {
         "render",
         "https://api.render.com/deploy/srv-srv1?key=" + SERVER_HOOK_KEY + "\n");
     server("render-api", "render", SERVER_API_KEY);
-    Settings settings = valid().image("ghcr.io/team/app").withoutRegistryLogin();
-    settings.env.remove(ShipProperties.HOOK_VARIABLE);
-    settings.env.remove(ShipProperties.API_KEY_VARIABLE);
+    Settings settings =
+        valid().image("ghcr.io/team/app").withoutRegistryLogin().withoutHook().withoutApiKey();
     settings.dockerfile = dockerfile;
     settings.hookServerId = "render-hook";
     settings.apiKeyServerId = "render-api";
@@ -931,16 +908,14 @@ class ShipPlannerTest {
   @Test
   void aRenderServerWithoutAPasswordIsNamed() {
     server("render-hook", "render", null);
-    Settings hook = valid();
-    hook.env.remove(ShipProperties.HOOK_VARIABLE);
+    Settings hook = valid().withoutHook();
     hook.hookServerId = "render-hook";
     assertThat(failure(hook))
         .isEqualTo(
             "settings.xml server 'render-hook' (named by <renderServerId>) has no <password>:"
                 + " put the deploy hook URL in its <password>.");
     server("render-api", "render", " ");
-    Settings api = valid();
-    api.env.remove(ShipProperties.API_KEY_VARIABLE);
+    Settings api = valid().withoutApiKey();
     api.apiKeyServerId = "render-api";
     api.wait = true;
     assertThat(failure(api))
@@ -987,8 +962,7 @@ class ShipPlannerTest {
 
   @Test
   void aSecretFoundBeforeAFailureIsRegisteredAndNotInTheMessage() {
-    Settings settings = valid();
-    settings.env.remove(ShipProperties.API_KEY_VARIABLE);
+    Settings settings = valid().withoutApiKey();
     settings.wait = true;
 
     assertThat(failure(settings)).contains("<wait>").doesNotContain(HOOK_KEY);
@@ -1105,6 +1079,18 @@ class ShipPlannerTest {
     Settings withoutRegistryLogin() {
       env.remove(CredentialResolver.USERNAME_VARIABLE);
       env.remove(CredentialResolver.PASSWORD_VARIABLE);
+      return this;
+    }
+
+    /** No deploy hook in the environment. */
+    Settings withoutHook() {
+      env.remove(ShipProperties.HOOK_VARIABLE);
+      return this;
+    }
+
+    /** No Render API key in the environment. */
+    Settings withoutApiKey() {
+      env.remove(ShipProperties.API_KEY_VARIABLE);
       return this;
     }
 

@@ -50,7 +50,9 @@ public final class CiBranch {
     if (ref.startsWith("refs/heads/")) {
       return new Found(ref.substring("refs/heads/".length()), "GitHub Actions GITHUB_REF");
     }
-    if (ref.isEmpty() && "branch".equals(value(env, "GITHUB_REF_TYPE"))) {
+    // GITHUB_REF_NAME alone (GITHUB_REF unset, as a job may pass the context on): a branch unless
+    // GITHUB_REF_TYPE says it is a tag.
+    if (ref.isEmpty() && !"tag".equals(value(env, "GITHUB_REF_TYPE"))) {
       return first(env, "GitHub Actions", "GITHUB_REF_NAME");
     }
     return null; // a tag or pull-request merge ref is not a branch

@@ -38,7 +38,10 @@ public record ImageReference(String name, String registry, String path) {
    */
   public static ImageReference parse(String image) {
     if (image == null || image.isBlank()) {
-      throw invalid(image, "it is empty; set it to the repository, e.g. docker.io/team/app");
+      throw ShipException.config(
+          "<image> (ship.image) is not set: set it to the image repository without a tag, e.g."
+              + " <image>docker.io/team/app</image> in the plugin's <configuration>, or"
+              + " -Dship.image=docker.io/team/app.");
     }
     String name = image.trim();
     if (name.contains("@")) {

@@ -51,11 +51,14 @@ abstract class AbstractShipMojo extends AbstractMojo {
 
   /**
    * The image repository, without tag: {@code docker.io/team/app}, {@code team/app} or {@code
-   * 127.0.0.1:5000/team/app}. Write it as the Render service's image URL writes it.
+   * 127.0.0.1:5000/team/app}. Write it as the Render service's image URL writes it. Required: a
+   * goal that runs without it fails before any work. It is not marked required for Maven, whose own
+   * message for a missing parameter names neither {@code ship.image} nor the fix, and which would
+   * refuse even a goal skipped with {@code ship.skip}.
    *
    * @since 0.1.0
    */
-  @Parameter(property = ShipProperties.IMAGE, required = true)
+  @Parameter(property = ShipProperties.IMAGE)
   String image;
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.shipmaven.core.ShipException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageReferenceTest {
@@ -66,6 +67,19 @@ class ImageReferenceTest {
   @CsvSource({"latest, true", "v1.2.3, true", "_x, true", ".x, false", "-x, false", "a/b, false"})
   void validatesTags(String tag, boolean valid) {
     assertThat(ImageReference.isValidTag(tag)).isEqualTo(valid);
+  }
+
+  /** Unset (Maven leaves the field null) or blank: one line with the element, property and fix. */
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", "  "})
+  void anUnsetImageNamesTheElementThePropertyAndTheFix(String image) {
+    assertThatThrownBy(() -> ImageReference.parse(image))
+        .isInstanceOf(ShipException.class)
+        .hasMessage(
+            "<image> (ship.image) is not set: set it to the image repository without a tag, e.g."
+                + " <image>docker.io/team/app</image> in the plugin's <configuration>, or"
+                + " -Dship.image=docker.io/team/app.");
   }
 
   @org.junit.jupiter.api.Test

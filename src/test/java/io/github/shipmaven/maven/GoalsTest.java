@@ -177,6 +177,33 @@ class GoalsTest {
     assertThat(repo.resolve("target/ship/image.json")).doesNotExist();
   }
 
+  /**
+   * {@code <image>} is not marked required for Maven (whose message names neither the property nor
+   * the fix): a goal without it fails in the plugin's one line, before anything is built; a skipped
+   * goal needs none.
+   */
+  @Test
+  @InjectMojo(goal = "build", pom = POM)
+  void buildWithoutAnImageFailsInOneLineNamingTheElementAndTheFix(BuildMojo mojo) throws Exception {
+    env.put("DOCKER_HOST", "unix://" + home.resolve("no-daemon.sock"));
+    prepare(mojo).image = null;
+    mojo.dockerfile = repo.resolve("Dockerfile").toFile();
+    mojo.contextDirectory = repo.toFile();
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageStartingWith("<image> (ship.image) is not set: ")
+        .hasMessageContaining("-Dship.image=docker.io/team/app")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThat(repo.resolve("target/ship/image.json")).doesNotExist();
+
+    mojo.skip = true;
+    lines.clear();
+    mojo.execute();
+    assertThat(lines)
+        .filteredOn(line -> !line.startsWith("DEBUG"))
+        .containsExactly("INFO Skipping ship:build (ship.skip).");
+  }
+
   @Test
   @InjectMojo(goal = "build", pom = POM)
   void skipSaysSoInOneLine(BuildMojo mojo) throws Exception {
@@ -373,7 +400,13 @@ class GoalsTest {
         .contains(imageId)
         .contains(DIGEST)
         .contains("\"id\" : \"dep-42\"");
-    assertThat(build.project.getProperties().getProperty("ship.image.digest")).isEqualTo(DIGEST);
+    // The project properties the contract names, for later plugins of the build.
+    assertThat(build.project.getProperties())
+        .containsEntry("ship.git.sha", sha)
+        .containsEntry("ship.git.shortSha", sha.substring(0, 7))
+        .containsEntry("ship.git.branch", "main")
+        .containsEntry("ship.image.id", imageId)
+        .containsEntry("ship.image.digest", DIGEST);
   }
 
   /** A plan made by an earlier goal that did not foresee push or deploy (no login, no hook). */

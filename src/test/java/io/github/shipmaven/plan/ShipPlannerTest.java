@@ -160,7 +160,10 @@ class ShipPlannerTest {
             "<image> (ship.image)",
             "put tags in <tags>"),
         Row.of(
-            "image empty", s -> s.image = " ", "<image> (ship.image)", "set it to the repository"),
+            "image empty",
+            s -> s.image = " ",
+            "<image> (ship.image)",
+            "is not set: set it to the image repository"),
         Row.of(
             "an empty <tag/>",
             s -> s.tags = Arrays.asList("{sha}", null),

@@ -1,0 +1,3 @@
+import io.github.shipmaven.it.ItSupport
+ItSupport.gitInit(basedir)
+return true

@@ -7,20 +7,31 @@ def image = "${registry}/it/builder-classic:${sha}"
 def docker = { String... args -> ItSupport.run(basedir, (["docker"] + args.toList()) as String[]).trim() }
 assert log.count("Builder: classic (<builder> classic)") == 2
 
-// 1: built by the classic builder, step by step, RUN included.
-assert log.contains("BUILD SUCCESS")
-assert log =~ /(?m)^\[INFO\] Step 3\/\d+ : RUN cat \/www\/hello.txt > \/www\/index.html$/
-def record = new JsonSlurper().parse(new File(basedir, "target/ship/image.json"))
-assert docker("image", "inspect", "--format", "{{.Id}}", image) == record.imageId
-assert docker("run", "--rm", "--network", "none", image, "cat", "/www/index.html") == "hello from the classic builder"
-// The classic builder makes one LABEL step per label (BuildKit none: see buildkit-dockerfile).
-def history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
-for (label in ["created", "revision", "title", "version"]) {
-  assert history =~ /(?m)^\/bin\/sh -c #\(nop\)  LABEL org\.opencontainers\.image\.${label}=/ : history
-}
-assert history.count("LABEL ") == 4 : history
+try {
+  // 1: built by the classic builder, step by step, RUN included.
+  assert log.contains("BUILD SUCCESS")
+  assert log =~ /(?m)^\[INFO\] Step 3\/\d+ : RUN cat \/www\/hello.txt > \/www\/index.html$/
+  def record = new JsonSlurper().parse(new File(basedir, "target/ship/image.json"))
+  assert docker("image", "inspect", "--format", "{{.Id}}", image) == record.imageId
+  assert docker("run", "--rm", "--network", "none", image, "cat", "/www/index.html") == "hello from the classic builder"
+  // The classic builder makes one LABEL step per label (BuildKit none: see buildkit-dockerfile).
+  def history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
+  for (label in ["created", "revision", "title", "version"]) {
+    assert history =~ /(?m)^\/bin\/sh -c #\(nop\)  LABEL org\.opencontainers\.image\.${label}=/ : history
+  }
+  assert history.count("LABEL ") == 4 : history
 
-// 2: a failing RUN, in the classic builder's words, its output streamed.
-assert log.contains("about to fail")
-assert log.contains("docker build failed: The command '/bin/sh -c echo about to fail && false' returned a non-zero code: 1")
+  // 2: a failing RUN, in the classic builder's words, its output streamed.
+  assert log.contains("about to fail")
+  assert log.contains("docker build failed: The command '/bin/sh -c echo about to fail && false' returned a non-zero code: 1")
+} finally {
+  // The classic builder keeps the container of a failed RUN step (as `docker build` does without
+  // --force-rm): remove it, and this run's image, from the shared engine.
+  def failed = docker("ps", "-a", "--no-trunc", "--filter", "status=exited", "--format", "{{.ID}} {{.Command}}")
+      .readLines().findAll { it.contains("echo about to fail && false") }.collect { it.split(" ")[0] }
+  if (failed) {
+    docker((["rm"] + failed) as String[])
+  }
+  ItSupport.run(basedir, "docker", "rmi", "-f", image, "${registry}/it/builder-classic:latest")
+}
 return true

@@ -13,6 +13,7 @@ import io.github.shipmaven.plan.ShipPlanner;
 import io.github.shipmaven.plan.ShipSettings;
 import io.github.shipmaven.plan.ShipSteps;
 import io.github.shipmaven.registry.RegistryCredentials;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -199,9 +200,27 @@ abstract class AbstractShipMojo extends AbstractMojo {
   Sleeper sleeper = Sleeper.REAL;
 
   /** The user's home, where docker keeps its config; tests replace it. */
-  Path home = Path.of(System.getProperty("user.home"));
+  Path home = home(environment, System.getProperty("user.home"));
 
   private @Nullable CompletableFuture<DockerDaemon> docker;
+
+  /**
+   * The home the docker CLI takes for {@code ~/.docker} (config.json, contexts, TLS files, the
+   * Desktop socket): {@code HOME}, else the account's. Java's {@code user.home} is the account's
+   * alone, which differs where a job sets its own {@code HOME} (GitHub Actions' container jobs run
+   * as root with {@code HOME=/github/home}, where {@code docker login} wrote the login).
+   */
+  static Path home(Map<String, String> env, String account) {
+    String fromEnv = env.getOrDefault("HOME", "");
+    if (!fromEnv.isBlank()) {
+      try {
+        return Path.of(fromEnv);
+      } catch (InvalidPathException e) {
+        // not a path this JVM can spell: the account's home, as when HOME is unset
+      }
+    }
+    return Path.of(account);
+  }
 
   AbstractShipMojo(SettingsDecrypter decrypter, ShipExecutions executions) {
     this.decrypter = decrypter;

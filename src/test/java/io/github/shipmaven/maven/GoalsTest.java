@@ -204,6 +204,17 @@ class GoalsTest {
         .containsExactly("INFO Skipping ship:build (ship.skip).");
   }
 
+  /** docker's config is found as the docker CLI finds it: under HOME, else the account's home. */
+  @Test
+  void theHomeForDockersConfigIsHomeElseTheAccounts() {
+    assertThat(AbstractShipMojo.home(Map.of("HOME", "/github/home"), "/root"))
+        .isEqualTo(Path.of("/github/home"));
+    assertThat(AbstractShipMojo.home(Map.of(), "/root")).isEqualTo(Path.of("/root"));
+    assertThat(AbstractShipMojo.home(Map.of("HOME", " "), "/root")).isEqualTo(Path.of("/root"));
+    assertThat(AbstractShipMojo.home(Map.of("HOME", "bad\0path"), "/root"))
+        .isEqualTo(Path.of("/root"));
+  }
+
   @Test
   @InjectMojo(goal = "build", pom = POM)
   void skipSaysSoInOneLine(BuildMojo mojo) throws Exception {

@@ -29,6 +29,23 @@ public final class CiBranch {
           new Ci("Travis CI", "TRAVIS", CiBranch::travis),
           new Ci("AWS CodeBuild", "CODEBUILD_BUILD_ID", CiBranch::codebuild));
 
+  /**
+   * The branch variables the plugin's contract names, in its order: read when no CI's marker is set
+   * (a CI not listed above, or a job that passes on only the branch variable). Where a marker is
+   * set, only that CI's variables count.
+   */
+  private static final List<String> UNMARKED =
+      List.of(
+          "CIRCLE_BRANCH",
+          "GITHUB_HEAD_REF",
+          "GITHUB_REF_NAME",
+          "CI_COMMIT_REF_NAME",
+          "BRANCH_NAME",
+          "GIT_BRANCH",
+          "BUILD_SOURCEBRANCHNAME",
+          "BITBUCKET_BRANCH",
+          "TRAVIS_BRANCH");
+
   private CiBranch() {}
 
   /** The branch the CI says it builds, if a known CI is running and names one. */
@@ -36,6 +53,16 @@ public final class CiBranch {
     for (Ci ci : SYSTEMS) {
       if (!value(env, ci.marker()).isEmpty()) {
         return Optional.ofNullable(ci.reader().apply(env));
+      }
+    }
+    for (String name : UNMARKED) {
+      String v = value(env, name);
+      if (!v.isEmpty()) {
+        String branch = stripPrefix(v, "refs/heads/");
+        if (name.equals("GIT_BRANCH")) {
+          branch = stripPrefix(branch, "origin/"); // Jenkins' remote-tracking form
+        }
+        return Optional.of(new Found(branch, "env " + name + ", no CI marker variable set"));
       }
     }
     return Optional.empty();

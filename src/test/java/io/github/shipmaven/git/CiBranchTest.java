@@ -34,10 +34,23 @@ class CiBranchTest {
         "TRAVIS=true;TRAVIS_BRANCH=main | main | Travis CI TRAVIS_BRANCH",
         "TRAVIS=true;TRAVIS_BRANCH=v1;TRAVIS_TAG=v1 | - | -",
         "CODEBUILD_BUILD_ID=b:1;CODEBUILD_WEBHOOK_HEAD_REF=refs/heads/main | main | AWS CodeBuild CODEBUILD_WEBHOOK_HEAD_REF",
-        "CIRCLE_BRANCH=not-on-circle | - | -",
-        "BRANCH_NAME=not-on-jenkins | - | -",
+        // A CI's marker set: only its own variables count, never a stray one of another CI.
+        "GITLAB_CI=true;CIRCLE_BRANCH=stray | - | -",
+        "CIRCLECI=true;BRANCH_NAME=stray | - | -",
+        // No marker at all: the contract's variables, in its order.
+        "CIRCLE_BRANCH=master | master | env CIRCLE_BRANCH, no CI marker variable set",
+        "GITHUB_REF_NAME=main | main | env GITHUB_REF_NAME, no CI marker variable set",
+        "GITHUB_HEAD_REF=fix;GITHUB_REF_NAME=7/merge | fix | env GITHUB_HEAD_REF, no CI marker variable set",
+        "CI_COMMIT_REF_NAME=dev | dev | env CI_COMMIT_REF_NAME, no CI marker variable set",
+        "BRANCH_NAME=release/2 | release/2 | env BRANCH_NAME, no CI marker variable set",
+        "GIT_BRANCH=origin/main | main | env GIT_BRANCH, no CI marker variable set",
+        "BUILD_SOURCEBRANCHNAME=main | main | env BUILD_SOURCEBRANCHNAME, no CI marker variable set",
+        "BITBUCKET_BRANCH=main | main | env BITBUCKET_BRANCH, no CI marker variable set",
+        "TRAVIS_BRANCH=main | main | env TRAVIS_BRANCH, no CI marker variable set",
+        "PATH=/bin | - | -",
       })
-  void readsEachCiOnlyWhenItsMarkerIsSet(String environment, String branch, String source) {
+  void readsEachCiByItsMarkerElseTheContractsVariables(
+      String environment, String branch, String source) {
     Map<String, String> env = new HashMap<>();
     for (String pair : environment.split(";")) {
       String[] kv = pair.split("=", 2);

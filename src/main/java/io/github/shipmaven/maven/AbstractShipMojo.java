@@ -280,9 +280,6 @@ abstract class AbstractShipMojo extends AbstractMojo {
       docker = needsDocker() ? pipeline.daemon(this::connect) : null;
       ShipPlan plan = plan(pipeline, settings);
       ShipSteps steps = new ShipSteps(plan, log(), clock, sleeper);
-      if (pipeline.firstToStart()) {
-        steps.headStart(goal());
-      }
       run(plan, steps);
       failed = false;
     } catch (ShipException e) {

@@ -29,7 +29,6 @@ final class Pipeline {
   private @Nullable ShipPlan plan;
   private @Nullable CompletableFuture<DockerDaemon> daemon;
   private int daemonGoalsLeft;
-  private boolean headStarted;
 
   private Pipeline(ShipSettings settings) {
     this.settings = settings;
@@ -70,13 +69,6 @@ final class Pipeline {
       plan = planner.get();
     }
     return plan;
-  }
-
-  /** True for the first goal that asks: it gives the later goals their head start. */
-  synchronized boolean firstToStart() {
-    boolean first = !headStarted;
-    headStarted = true;
-    return first;
   }
 
   /**

@@ -53,45 +53,6 @@ public final class ShipSteps {
     return plan.settings().env();
   }
 
-  /**
-   * Starts what the later goals of this pipeline will need and what does not depend on the goals
-   * before them, on a background thread, while this goal and Maven's phases in between run: the
-   * deploy's HTTP client (okhttp, on Kotlin), whose classes are most of a cold {@code
-   * ship:deploy}'s time; during a build the JVM mostly waits for the daemon. (The push needs
-   * nothing of the kind: it shares the build's daemon connection and reads its stream with the
-   * parser the build loaded.) Nothing waits for the head start, and nothing it makes is used but
-   * the classes it loaded: a failure here is ignored, and the goal that needs the thing meets it
-   * again and reports it where it matters. It logs nothing.
-   *
-   * @param current the goal that made the plan: only the goals after it get a head start
-   * @return the thread it started, or null when no later goal needs anything
-   */
-  public @Nullable Thread headStart(Goal current) {
-    boolean deploy =
-        (current == Goal.BUILD || current == Goal.PUSH)
-            && plan.render() != null
-            && plan.settings().runs(Goal.DEPLOY);
-    if (!deploy) {
-      return null;
-    }
-    Thread thread =
-        new Thread(
-            () ->
-                quietly(() -> RenderClient.forTarget(plan.render(), clock, sleeper, ShipLog.NONE)),
-            "ship-head-start");
-    thread.setDaemon(true); // never keeps the JVM alive
-    thread.start();
-    return thread;
-  }
-
-  private static void quietly(Supplier<?> task) {
-    try {
-      task.get();
-    } catch (RuntimeException | LinkageError e) {
-      // the goal that needs it meets the failure again and reports it where it matters
-    }
-  }
-
   /** Builds and tags the image; returns its id. */
   public String build(DockerDaemon daemon) {
     BuilderChoice builder = BuilderChoice.detect(plan.settings().build().builder(), daemon, env());

@@ -11,6 +11,7 @@ import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,12 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import okhttp3.ConnectionSpec;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,10 +35,23 @@ public final class RenderClient {
   /** Deploys read when looking one up: Render's default page size. */
   static final int RECENT_DEPLOYS = 20;
 
-  /** okhttp's own defaults, written out: each bounds one step of a call, never the whole call. */
+  /** Each bounds one step of a call (okhttp's defaults, kept), never the whole call. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The bounds of every call: connecting (DNS, TCP, TLS), each read, and the whole call.
+   *
+   * @param connect how long connecting may take
+   * @param read how long one read may wait
+   * @param call how long one call may take, connecting to the last byte of the answer
+   */
+  public record Timeouts(Duration connect, Duration read, Duration call) {
+    /** {@link #CONNECT_TIMEOUT}, {@link #READ_TIMEOUT}, {@link RenderHttp#CALL_TIMEOUT}. */
+    public static final Timeouts DEFAULT =
+        new Timeouts(CONNECT_TIMEOUT, READ_TIMEOUT, RenderHttp.CALL_TIMEOUT);
+  }
 
   private static final Pattern SERVICE_ID = Pattern.compile("srv-[a-z0-9]+");
   private static final Pattern DEPLOY_ID = Pattern.compile("dep-[a-z0-9]+");
@@ -80,39 +88,24 @@ public final class RenderClient {
    * @param apiKey the API key; null when only a hook is called
    */
   public RenderClient(
-      OkHttpClient http,
-      HttpUrl apiUrl,
+      Timeouts timeouts,
+      URI apiUrl,
       @Nullable String apiKey,
       Clock clock,
       Sleeper sleeper,
       ShipLog log) {
-    this.http = new RenderHttp(http, apiUrl, apiKey, sleeper, log);
+    this.http = new RenderHttp(timeouts, apiUrl, apiKey, sleeper, log);
     this.clock = clock;
     this.log = log;
   }
 
-  /** A client for {@code target}'s API, with a fresh HTTP client. */
+  /**
+   * A client for {@code target}'s API. It holds no connection: the JDK's HTTP client opens one per
+   * call (reusing kept-alive ones), and sets TLS up only when a call is https.
+   */
   public static RenderClient forTarget(
       RenderTarget target, Clock clock, Sleeper sleeper, ShipLog log) {
-    return new RenderClient(
-        httpClient(target.callsHttps()), target.api(), target.apiKey(), clock, sleeper, log);
-  }
-
-  /**
-   * An HTTP client, able to speak TLS only if {@code tls}: okhttp sets TLS up as the client is
-   * built (the JDK's trust store read, an SSL context made), ~85 ms of CPU in a fresh JVM that a
-   * plain-http stand-in on loopback has no use for.
-   */
-  static OkHttpClient httpClient(boolean tls) {
-    OkHttpClient.Builder builder =
-        new OkHttpClient.Builder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .readTimeout(READ_TIMEOUT)
-            .writeTimeout(READ_TIMEOUT)
-            .callTimeout(RenderHttp.CALL_TIMEOUT);
-    return tls
-        ? builder.build()
-        : builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
+    return new RenderClient(Timeouts.DEFAULT, target.api(), target.apiKey(), clock, sleeper, log);
   }
 
   public static String dashboardUrl(String serviceId, String deployId) {
@@ -168,11 +161,8 @@ public final class RenderClient {
   /** Calls the hook with {@code imgURL=imageUrl}: Render deploys exactly that image. */
   public Triggered deploy(DeployHook hook, String imageUrl) {
     http.addSecret(hook.key());
-    Request request =
-        new Request.Builder()
-            .url(hook.withImage(imageUrl))
-            .post(RequestBody.create(new byte[0]))
-            .build();
+    http.addSecret(hook.rawKey());
+    RenderHttp.Request request = RenderHttp.hookPost(hook.withImage(imageUrl));
     String where = "the deploy hook (" + hook.redacted() + ", service " + hook.serviceId() + ")";
     RenderHttp.Answer answer =
         http.start(
@@ -196,9 +186,9 @@ public final class RenderClient {
   public Triggered deploy(String serviceId, String imageUrl) {
     String service = checkServiceId(serviceId);
     requireApiKey("Deploying through Render's API (<renderServiceId>)", "");
-    Request request =
+    RenderHttp.Request request =
         http.apiPost(
-            http.service(service).addPathSegment("deploys").build(),
+            http.service(service, null, "deploys"),
             JSON.createObjectNode().put("imageUrl", imageUrl).put("clearCache", "do_not_clear"));
     RenderHttp.Answer answer =
         http.start(
@@ -242,9 +232,9 @@ public final class RenderClient {
             + (target.imageRef() != null ? " of " + target.imageRef() : "")
             + ": "
             + dashboardUrl(service, target.id()));
-    Request request =
+    RenderHttp.Request request =
         http.apiPost(
-            http.service(service).addPathSegment("rollback").build(),
+            http.service(service, null, "rollback"),
             JSON.createObjectNode().put("deployId", target.id()));
     RenderHttp.Answer answer =
         http.start(
@@ -270,13 +260,8 @@ public final class RenderClient {
    * asked for those two statuses, and the statuses are checked here too.
    */
   private Deploy previousLive(String service) {
-    HttpUrl url =
-        http.service(service)
-            .addPathSegment("deploys")
-            .addQueryParameter("status", "live")
-            .addQueryParameter("status", "deactivated")
-            .addQueryParameter("limit", String.valueOf(RECENT_DEPLOYS))
-            .build();
+    URI url =
+        http.service(service, "status=live&status=deactivated&limit=" + RECENT_DEPLOYS, "deploys");
     JsonNode list = http.get(url, service, "the deploys of service " + service);
     if (list == null) {
       throw ShipException.config(
@@ -317,7 +302,7 @@ public final class RenderClient {
   private Deploy namedTarget(String service, String deployId) {
     JsonNode node =
         http.get(
-            http.service(service).addPathSegment("deploys").addPathSegment(deployId).build(),
+            http.service(service, null, "deploys", deployId),
             service,
             "deploy " + deployId + " of service " + service);
     if (node == null) {
@@ -508,15 +493,13 @@ public final class RenderClient {
   private record Poll(Deploy deploy, Duration retryAfter) {}
 
   private Poll fetch(String serviceId, String deployId, Duration budget) throws IOException {
-    HttpUrl url =
-        http.service(serviceId).addPathSegment("deploys").addPathSegment(deployId).build();
-    try (Response response = http.execute(http.api(url), budget)) {
-      Duration retry = pollProblem(response, serviceId);
-      if (retry != null) {
-        return new Poll(null, retry);
-      }
-      return new Poll(deploy(JSON.readTree(response.body().string())), null);
+    URI url = http.service(serviceId, null, "deploys", deployId);
+    RenderHttp.Reply response = http.execute(http.api(url), budget);
+    Duration retry = pollProblem(response, serviceId);
+    if (retry != null) {
+      return new Poll(null, retry);
     }
+    return new Poll(deploy(JSON.readTree(response.body())), null);
   }
 
   /**
@@ -526,23 +509,18 @@ public final class RenderClient {
    * taken for this one.
    */
   private Poll findDeploy(Triggered triggered, Duration budget) throws IOException {
-    HttpUrl url =
-        http.service(triggered.serviceId())
-            .addPathSegment("deploys")
-            .addQueryParameter("limit", String.valueOf(RECENT_DEPLOYS))
-            .build();
-    try (Response response = http.execute(http.api(url), budget)) {
-      Duration retry = pollProblem(response, triggered.serviceId());
-      if (retry != null) {
-        return new Poll(null, retry);
-      }
-      for (Deploy deploy : deploysIn(JSON.readTree(response.body().string()))) {
-        if (startedBy(deploy, triggered)) {
-          return new Poll(deploy, null);
-        }
-      }
-      return new Poll(null, null);
+    URI url = http.service(triggered.serviceId(), "limit=" + RECENT_DEPLOYS, "deploys");
+    RenderHttp.Reply response = http.execute(http.api(url), budget);
+    Duration retry = pollProblem(response, triggered.serviceId());
+    if (retry != null) {
+      return new Poll(null, retry);
     }
+    for (Deploy deploy : deploysIn(JSON.readTree(response.body()))) {
+      if (startedBy(deploy, triggered)) {
+        return new Poll(deploy, null);
+      }
+    }
+    return new Poll(null, null);
   }
 
   private static boolean startedBy(Deploy deploy, Triggered triggered) {
@@ -559,7 +537,7 @@ public final class RenderClient {
   }
 
   /** Null when the answer is usable; a wait for 429; IOException (poll again) for 5xx. */
-  private Duration pollProblem(Response response, String serviceId) throws IOException {
+  private Duration pollProblem(RenderHttp.Reply response, String serviceId) throws IOException {
     int code = response.code();
     if (response.isSuccessful()) {
       return null;

@@ -9,40 +9,70 @@ import io.github.shipmaven.core.Secrets;
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.core.ShipLog;
 import io.github.shipmaven.core.Sleeper;
+import io.github.shipmaven.image.Hosts;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.EventListener;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Calls to Render and their retry rules, shared by the hook and the API.
+ * Calls to Render and their retry rules, shared by the hook and the API, on the JDK's {@link
+ * HttpURLConnection}: a cold JVM loads a small fraction of the classes okhttp's client needs (see
+ * bench/README.md, "Deploy step").
  *
  * <p>Render has no idempotency key, so a repeated call that starts a deploy could deploy twice.
  * Such calls ({@link #start}) are sent again only when nothing of them reached Render (DNS,
- * connect, TLS: the request headers were never written) or when Render said to come back (429,
- * 503), at most {@link #ATTEMPTS} times. After a read timeout or another 5xx the outcome is
- * unknown, and the build fails saying so. Reads ({@link #get}) start nothing and are retried on any
- * transient failure.
+ * connect, TLS: {@link HttpURLConnection#connect()} failed, before anything of the request was
+ * written) or when Render said to come back (429, 503), at most {@link #ATTEMPTS} times. After a
+ * read timeout or another 5xx the outcome is unknown, and the build fails saying so. Reads ({@link
+ * #get}) start nothing and are retried on any transient failure.
+ *
+ * <p>The JDK resends a request on its own in two places; neither can send a POST twice here:
+ *
+ * <ul>
+ *   <li>{@code sun.net.www.http.HttpClient.parseHTTP} and {@code parseHTTPHeader} ("try once more"
+ *       when the answer's first bytes fail) skip the resend when the request is {@code streaming}:
+ *       every POST here is in fixed-length streaming mode, the empty hook POST included, which also
+ *       makes the {@code sun.net.http.retryPost} property irrelevant. (JDK 17's {@code
+ *       HttpClient.New} also checks a kept-alive connection with {@code available()} before a
+ *       streaming POST uses it, so a POST does not meet a connection the server already closed.)
+ *   <li>{@code sun.net.www.protocol.http.HttpURLConnection.writeRequests} writes the request line
+ *       and headers (in streaming mode nothing of the body: the body is written afterwards through
+ *       {@code getOutputStream()}) and, if that write failed ({@code ps.checkError()}), writes them
+ *       once more on a new connection. The first attempt never reached Render as a request: its
+ *       head did not get out whole (the bytes of a failed socket write, or of a TLS record cut
+ *       short, are not delivered as a request) and its body was not written at all, so Render had
+ *       no complete request to act on; only the second can start a deploy. Either way such a
+ *       failure happens after {@link HttpURLConnection#connect()}, so {@link #start} counts the
+ *       call as sent and never repeats it itself.
+ * </ul>
  */
 final class RenderHttp {
   static final int ATTEMPTS = 4;
   static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(60);
 
   /**
-   * How long one call may take as a whole, connecting to the last byte of the answer: the connect,
-   * read and write timeouts bound each step, but a body that trickles in a byte at a time passes
-   * every read timeout. A client given with a call timeout of its own keeps it.
+   * How long one call may take as a whole, connecting to the last byte of the answer: the connect
+   * and read timeouts bound each step, but a body that trickles in a byte at a time passes every
+   * read timeout. At the bound the connection is closed under the call.
    */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -56,12 +86,16 @@ final class RenderHttp {
   /** Reads the hook's answer: jackson-core alone, see {@link RenderClient#deployId}. */
   static final JsonFactory JSON_STREAMS = new JsonFactory();
 
-  private static final MediaType JSON_BODY = MediaType.get("application/json");
-
   /** Where the API key may come from, for messages. */
   static final String KEY_SOURCES =
       "RENDER_API_KEY (or the settings.xml server named by <renderApiKeyServerId>,"
           + " ship.render.apiKeyServerId)";
+
+  /**
+   * Answers no authentication challenge: a default {@link Authenticator} set in the JVM (Maven's
+   * transports may set one) must never get a Render call resent with its credentials.
+   */
+  private static final Authenticator NO_AUTHENTICATION = new Authenticator() {};
 
   /**
    * Jackson's tree mapper for the API's JSON, made on first use: a deploy through the hook never
@@ -85,24 +119,37 @@ final class RenderHttp {
    */
   record Answer(String body, Instant notBefore) {}
 
-  private final OkHttpClient http;
-  private final HttpUrl apiUrl;
+  /**
+   * A call: {@code body} null for a GET, else a POST of it ({@code contentType} null: the JDK's
+   * default); {@code authorized} sends the API key.
+   */
+  record Request(
+      String method, URI url, byte[] body, @Nullable String contentType, boolean authorized) {}
+
+  /**
+   * Render's answer, read whole: {@code headers} by lower-case name (first value), {@code
+   * tookMillis} from sending the request to its answer's headers.
+   */
+  record Reply(int code, String body, Map<String, String> headers, long tookMillis) {
+    boolean isSuccessful() {
+      return code >= 200 && code < 300;
+    }
+
+    @Nullable String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private final RenderClient.Timeouts timeouts;
+  private final URI apiUrl;
   private final String apiKey;
   private final Sleeper sleeper;
   private final ShipLog log;
   private final Secrets secrets = new Secrets();
 
-  RenderHttp(OkHttpClient http, HttpUrl apiUrl, String apiKey, Sleeper sleeper, ShipLog log) {
-    // A transparently retried POST could deploy twice: retries are decided here, not by okhttp,
-    // and the listener records whether a request's headers were ever written.
-    OkHttpClient.Builder builder =
-        http.newBuilder()
-            .retryOnConnectionFailure(false)
-            .eventListenerFactory(call -> new SentListener());
-    if (http.callTimeoutMillis() == 0) {
-      builder.callTimeout(CALL_TIMEOUT);
-    }
-    this.http = builder.build();
+  RenderHttp(
+      RenderClient.Timeouts timeouts, URI apiUrl, String apiKey, Sleeper sleeper, ShipLog log) {
+    this.timeouts = timeouts;
     this.apiUrl = apiUrl;
     this.apiKey = apiKey;
     this.sleeper = sleeper;
@@ -119,34 +166,74 @@ final class RenderHttp {
     secrets.add(secret);
   }
 
-  /** {@code /v1/services/{serviceId}} of the API. */
-  HttpUrl.Builder service(String serviceId) {
-    return apiUrl.newBuilder().addPathSegments("v1/services").addPathSegment(serviceId);
+  /**
+   * {@code /v1/services/{serviceId}/{segments…}?{query}} of the API; each segment is
+   * percent-encoded (a deploy id comes from Render's answer), {@code query} is given encoded.
+   */
+  URI service(String serviceId, @Nullable String query, String... segments) {
+    StringBuilder path = new StringBuilder(apiUrl.getRawPath());
+    while (path.length() > 0 && path.charAt(path.length() - 1) == '/') {
+      path.setLength(path.length() - 1);
+    }
+    path.append("/v1/services/").append(segment(serviceId));
+    for (String segment : segments) {
+      path.append('/').append(segment(segment));
+    }
+    return URI.create(
+        apiUrl.getScheme()
+            + "://"
+            + apiUrl.getRawAuthority()
+            + path
+            + (query == null ? "" : "?" + query));
+  }
+
+  /** {@code text} percent-encoded as one path segment: RFC 3986's unreserved characters stay. */
+  static String segment(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   /** A GET of the API. */
-  Request api(HttpUrl url) {
-    return new Request.Builder()
-        .url(url)
-        .header("Authorization", "Bearer " + apiKey)
-        .header("Accept", "application/json")
-        .build();
+  Request api(URI url) {
+    return new Request("GET", url, null, null, true);
   }
 
   /** A POST of {@code body} to the API. */
-  Request apiPost(HttpUrl url, JsonNode body) {
-    return api(url).newBuilder().post(RequestBody.create(body.toString(), JSON_BODY)).build();
+  Request apiPost(URI url, JsonNode body) {
+    return new Request(
+        "POST",
+        url,
+        body.toString().getBytes(StandardCharsets.UTF_8),
+        "application/json; charset=utf-8",
+        true);
+  }
+
+  /** A POST with an empty body, the key in the URL: the hook. */
+  static Request hookPost(URI url) {
+    return new Request("POST", url, new byte[0], null, false);
   }
 
   /**
    * One call, no retries: for polls, which their caller repeats. It ends, answer read or not,
    * within {@code budget} (what is left of the wait) or the call timeout, whichever is shorter.
    */
-  Response execute(Request request, Duration budget) throws IOException {
-    Call call = http.newCall(request);
-    long millis = Math.max(1, Math.min(http.callTimeoutMillis(), budget.toMillis()));
-    call.timeout().timeout(millis, TimeUnit.MILLISECONDS);
-    return call.execute();
+  Reply execute(Request request, Duration budget) throws IOException {
+    Duration bound = budget.compareTo(timeouts.call()) < 0 ? budget : timeouts.call();
+    return call(request, bound.toMillis() < 1 ? Duration.ofMillis(1) : bound, new Sent());
   }
 
   /**
@@ -159,11 +246,11 @@ final class RenderHttp {
     for (int attempt = 1; ; attempt++) {
       Sent sent = new Sent();
       Duration wait;
-      try (Response response =
-          http.newCall(request.newBuilder().tag(Sent.class, sent).build()).execute()) {
+      try {
+        Reply response = call(request, timeouts.call(), sent);
         int code = response.code();
         if (response.isSuccessful()) {
-          return new Answer(response.body().string(), notBefore(response));
+          return new Answer(response.body(), notBefore(response));
         }
         if ((code == 429 || code == 503) && attempt < ATTEMPTS) {
           wait = retryAfter(response, backoff(attempt));
@@ -187,7 +274,7 @@ final class RenderHttp {
           throw refusal.of(code, renderMessage(response));
         }
       } catch (IOException e) {
-        if (sent.headersStarted) {
+        if (sent.requestStarted) {
           throw outcomeUnknown(
               e instanceof InterruptedIOException
                   ? "No answer in time from " + where
@@ -202,7 +289,7 @@ final class RenderHttp {
                   + " after "
                   + attempt
                   + " attempts: "
-                  + redact(e.getMessage()));
+                  + redact(String.valueOf(e.getMessage())));
         }
         wait = backoff(attempt);
         log.warn(
@@ -224,17 +311,18 @@ final class RenderHttp {
    * @param what what is read, for messages
    * @return the JSON answer, or null for 404
    */
-  @Nullable JsonNode get(HttpUrl url, String serviceId, String what) {
+  @Nullable JsonNode get(URI url, String serviceId, String what) {
     for (int attempt = 1; ; attempt++) {
       Duration wait = backoff(attempt);
       String problem;
-      try (Response response = http.newCall(api(url)).execute()) {
+      try {
+        Reply response = call(api(url), timeouts.call(), new Sent());
         int code = response.code();
         if (code == 404) {
           return null;
         }
         if (response.isSuccessful()) {
-          return JSON.readTree(response.body().string());
+          return JSON.readTree(response.body());
         }
         if (code == 401 || code == 403) {
           throw keyRefused(code, serviceId);
@@ -275,6 +363,111 @@ final class RenderHttp {
     }
   }
 
+  /**
+   * A connection for {@code request}, not yet connected: bounded, following no redirect (a 3xx is
+   * an answer like any other), answering no authentication challenge, caching nothing; a POST in
+   * fixed-length streaming mode, so the JDK never resends it (see the class comment). Plain http
+   * only to a loopback host, as {@link DeployHook} and {@link RenderTarget} accept it.
+   */
+  HttpURLConnection open(Request request) throws IOException {
+    URI url = request.url();
+    String scheme = String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !(scheme.equals("http") && Hosts.isLoopback(url.getHost()))) {
+      // DeployHook and RenderTarget let no other URL through; scheme and host only: no key
+      throw ShipException.config(
+          "Refusing to call "
+              + scheme
+              + "://"
+              + url.getHost()
+              + ": Render is called over https (plain http only for loopback hosts).");
+    }
+    HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+    connection.setConnectTimeout(millis(timeouts.connect()));
+    connection.setReadTimeout(millis(timeouts.read()));
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setAuthenticator(NO_AUTHENTICATION);
+    connection.setRequestMethod(request.method());
+    if (request.authorized()) {
+      connection.setRequestProperty("Authorization", "Bearer " + apiKey);
+      connection.setRequestProperty("Accept", "application/json");
+    } else {
+      connection.setRequestProperty("Accept", "*/*");
+    }
+    if (request.body() != null) {
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(request.body().length);
+      if (request.contentType() != null) {
+        connection.setRequestProperty("Content-Type", request.contentType());
+      }
+    }
+    return connection;
+  }
+
+  private static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
+  }
+
+  /**
+   * One exchange, ended within {@code bound} whatever the server does: at the bound the connection
+   * is closed under the call, and what that breaks reads as a timeout. Marks {@code sent} once
+   * anything of the request may have been written.
+   */
+  private Reply call(Request request, Duration bound, Sent sent) throws IOException {
+    HttpURLConnection connection = open(request);
+    Deadline deadline = new Deadline(connection, bound);
+    boolean done = false;
+    try {
+      // DNS, TCP and, for https, the TLS handshake: nothing of the request is written yet
+      connection.connect();
+      sent.requestStarted = true;
+      long started = System.nanoTime();
+      if (request.body() != null) {
+        try (OutputStream out = connection.getOutputStream()) {
+          out.write(request.body());
+        }
+      }
+      int code = connection.getResponseCode();
+      if (code < 0) {
+        throw new IOException("no valid HTTP answer");
+      }
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      Map<String, String> headers = new TreeMap<>();
+      for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
+        if (header.getKey() != null && !header.getValue().isEmpty()) {
+          headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue().get(0));
+        }
+      }
+      // Never getInputStream() on an error: its exception names the whole URL, the hook's key too.
+      InputStream in = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      String body = in == null ? "" : readAll(in);
+      done = true;
+      return new Reply(code, body, headers, took);
+    } catch (IOException | RuntimeException e) {
+      if (deadline.passed()) {
+        // Closed under the call; a RuntimeException is the JDK meeting its own closed connection.
+        throw new InterruptedIOException("timeout: no whole answer within " + bound);
+      }
+      throw e;
+    } finally {
+      deadline.cancel();
+      if (!done) {
+        connection.disconnect();
+      }
+    }
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    try (in) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        body.write(buffer, 0, n);
+      }
+      return body.toString(StandardCharsets.UTF_8);
+    }
+  }
+
   static ShipException outcomeUnknown(String what, String serviceId) {
     return ShipException.failed(
         what
@@ -296,9 +489,9 @@ final class RenderHttp {
   }
 
   /** Render's {@code message} in an error answer: one line, shortened, secrets masked; or null. */
-  @Nullable String renderMessage(Response response) {
+  @Nullable String renderMessage(Reply response) {
     try {
-      JsonNode message = JSON.readTree(response.body().string()).path("message");
+      JsonNode message = JSON.readTree(response.body()).path("message");
       if (!message.isTextual() || message.asText().isBlank()) {
         return null;
       }
@@ -322,17 +515,22 @@ final class RenderHttp {
    * The earliest creation time of a deploy this answer's call started, by Render's clock: its Date
    * header less the call's duration and {@link #CREATED_SLACK}. Null without a Date header.
    */
-  private static Instant notBefore(Response response) {
-    Date date = response.headers().getDate("Date");
+  private static Instant notBefore(Reply response) {
+    String date = response.header("Date");
     if (date == null) {
       return null;
     }
-    long took = Math.max(0, response.receivedResponseAtMillis() - response.sentRequestAtMillis());
-    return date.toInstant().minusMillis(took).minus(CREATED_SLACK);
+    try {
+      Instant at =
+          ZonedDateTime.parse(date.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return at.minusMillis(Math.max(0, response.tookMillis())).minus(CREATED_SLACK);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** {@code Retry-After} or {@code Ratelimit-Reset} seconds, bounded; else {@code fallback}. */
-  static Duration retryAfter(Response response, Duration fallback) {
+  static Duration retryAfter(Reply response, Duration fallback) {
     for (String header : new String[] {"Retry-After", "Ratelimit-Reset"}) {
       String value = response.header(header);
       if (value != null && value.trim().matches("[0-9]+")) {
@@ -356,18 +554,63 @@ final class RenderHttp {
     }
   }
 
-  /** Whether a call's request headers were ever written: if not, Render saw nothing of it. */
+  /** Whether anything of a call's request may have been written: if not, Render saw nothing. */
   private static final class Sent {
-    volatile boolean headersStarted;
+    volatile boolean requestStarted;
   }
 
-  private static final class SentListener extends EventListener {
-    @Override
-    public void requestHeadersStart(Call call) {
-      Sent sent = call.request().tag(Sent.class);
-      if (sent != null) {
-        sent.headersStarted = true;
+  /**
+   * A call's whole-call bound: at {@code bound} it closes the connection under the call (a body
+   * trickling in a byte at a time meets no read timeout), unless the call ended first.
+   */
+  private static final class Deadline {
+    private final HttpURLConnection connection;
+    private final ScheduledFuture<?> timer;
+    private boolean ended;
+    private volatile boolean passed;
+
+    Deadline(HttpURLConnection connection, Duration bound) {
+      this.connection = connection;
+      this.timer = Timer.POOL.schedule(this::pass, bound.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void pass() {
+      if (!ended) {
+        passed = true;
+        connection.disconnect();
       }
     }
+
+    boolean passed() {
+      return passed;
+    }
+
+    /** The call ended: the connection is never closed under it after this. */
+    synchronized void cancel() {
+      ended = true;
+      timer.cancel(false);
+    }
+  }
+
+  /** One daemon thread for every call's deadline, made on the first call, gone when idle. */
+  private static final class Timer {
+    static final ScheduledThreadPoolExecutor POOL = pool();
+
+    private static ScheduledThreadPoolExecutor pool() {
+      ScheduledThreadPoolExecutor pool =
+          new ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, "ship-render-deadline");
+                thread.setDaemon(true); // never keeps the JVM alive
+                return thread;
+              });
+      pool.setRemoveOnCancelPolicy(true);
+      pool.setKeepAliveTime(1, TimeUnit.SECONDS);
+      pool.allowCoreThreadTimeOut(true);
+      return pool;
+    }
+
+    private Timer() {}
   }
 }

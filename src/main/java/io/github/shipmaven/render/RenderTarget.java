@@ -2,8 +2,9 @@ package io.github.shipmaven.render;
 
 import io.github.shipmaven.core.ShipException;
 import io.github.shipmaven.image.Hosts;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,8 +30,8 @@ public record RenderTarget(
 
   /** The API root as given, if it is https (or plain http on loopback); else a one-line error. */
   public static String checkApiUrl(String raw) {
-    HttpUrl url = HttpUrl.parse(raw == null ? "" : raw.trim());
-    if (url != null && (!url.username().isEmpty() || !url.password().isEmpty())) {
+    URI url = DeployHook.httpUrl(raw == null ? "" : raw);
+    if (hasLogin(raw)) {
       // Never echoed: what sits before the '@' is a secret, and the key has its own variable.
       throw ShipException.config(
           "<renderApiUrl> (ship.render.apiUrl) holds a user name or password (value not shown):"
@@ -38,26 +39,33 @@ public record RenderTarget(
               + RenderHttp.KEY_SOURCES
               + ".");
     }
-    if (url == null || !(url.isHttps() || Hosts.isLoopback(url.host()))) {
+    if (url == null || !(DeployHook.isHttps(url) || Hosts.isLoopback(url.getHost()))) {
       throw ShipException.config(
           "<renderApiUrl> (ship.render.apiUrl) "
               + (raw != null && raw.contains("@") ? "(value not shown)" : "'" + raw + "'")
               + " must be an https URL (plain http only for loopback hosts).");
     }
-    return url.toString();
+    String authority = url.getRawAuthority();
+    // Scheme and host lower-case, an empty path as "/": the root as Render's links spell it.
+    return DeployHook.scheme(url)
+        + "://"
+        + authority.replace(url.getHost(), DeployHook.host(url))
+        + (url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+        + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
   }
 
-  HttpUrl api() {
-    return HttpUrl.get(apiUrl);
+  /** Whether {@code raw}'s authority holds a user name or password, host valid or not. */
+  private static boolean hasLogin(@Nullable String raw) {
+    try {
+      String authority = raw == null ? null : new URI(raw.trim()).getRawAuthority();
+      return authority != null && authority.contains("@");
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
-  /**
-   * Whether a deploy or rollback of this target calls an https URL: the hook, or the API when there
-   * is no hook or the deploy is followed. Plain http is allowed on loopback only.
-   */
-  boolean callsHttps() {
-    boolean callsApi = hook == null || waitForLive;
-    return (hook != null && hook.isHttps()) || (callsApi && api().isHttps());
+  URI api() {
+    return URI.create(apiUrl);
   }
 
   @Override

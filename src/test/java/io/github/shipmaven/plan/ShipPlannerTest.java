@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -629,29 +628,6 @@ class ShipPlannerTest {
     assertThat(failure(settings))
         .contains("<timeout> (ship.render.timeout) 'PT10' is not an ISO-8601 duration");
     assertThat(serverLookups).as("nothing of the push was looked at yet").isEmpty();
-  }
-
-  @Test
-  void theHeadStartOfTheDeployRunsBesideTheBuildAndLogsNothing() throws Exception {
-    ShipPlan plan = plan(valid());
-    ShipSteps steps = new ShipSteps(plan, log, Clock.systemUTC(), duration -> {});
-    int logged = log.lines.size() + log.debug.size();
-    Thread headStart = steps.headStart(Goal.BUILD);
-    assertThat(headStart).as("the deploy comes after the build").isNotNull();
-    assertThat(headStart.isDaemon()).as("never keeps the JVM alive").isTrue();
-    headStart.join(10_000);
-    assertThat(headStart.isAlive()).isFalse();
-    assertThat(log.lines.size() + log.debug.size()).as("it logs nothing").isEqualTo(logged);
-    assertNothingLeaked();
-
-    assertThat(steps.headStart(Goal.PUSH)).as("after the push too").isNotNull();
-    assertThat(steps.headStart(Goal.DEPLOY)).as("nothing comes after the deploy").isNull();
-    assertThat(
-            new ShipSteps(
-                    plan(valid().only(Goal.BUILD, Goal.PUSH)), log, Clock.systemUTC(), d -> {})
-                .headStart(Goal.BUILD))
-        .as("no deploy in this pipeline")
-        .isNull();
   }
 
   @Test

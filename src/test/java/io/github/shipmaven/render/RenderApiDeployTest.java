@@ -14,13 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.ShipException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -149,7 +149,7 @@ class RenderApiDeployTest extends RenderApiTestBase {
     }
     RenderClient unreachable =
         new RenderClient(
-            http, HttpUrl.get("http://127.0.0.1:" + closedPort + "/"), API_KEY, time, time, log);
+            http, URI.create("http://127.0.0.1:" + closedPort + "/"), API_KEY, time, time, log);
     assertThat(failure(() -> unreachable.deploy("srv-abc", IMAGE)).getMessage())
         .contains("Could not reach Render's API", "after " + RenderHttp.ATTEMPTS + " attempts");
     assertThat(time.sleeps)
@@ -206,7 +206,7 @@ class RenderApiDeployTest extends RenderApiTestBase {
 
   @Test
   void withoutAKeyNothingIsSent() {
-    RenderClient noKey = new RenderClient(http, server.url("/"), null, time, time, log);
+    RenderClient noKey = new RenderClient(http, server.url("/").uri(), null, time, time, log);
     ShipException e = failure(() -> noKey.deploy("srv-abc", IMAGE));
     assertThat(e.kind()).isEqualTo(ShipException.Kind.CONFIG);
     assertThat(e.getMessage()).contains("RENDER_API_KEY", "<renderApiKeyServerId>");

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import mockwebserver3.MockWebServer;
-import okhttp3.OkHttpClient;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +24,9 @@ abstract class RenderApiTestBase {
   final FakeTime time = new FakeTime();
   final RenderAnswers.AllLines log = new RenderAnswers.AllLines();
   final List<String> messages = new ArrayList<>();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
+  final RenderClient.Timeouts http =
+      new RenderClient.Timeouts(
+          RenderClient.CONNECT_TIMEOUT, Duration.ofMillis(500), RenderHttp.CALL_TIMEOUT);
 
   @BeforeEach
   void start() throws Exception {
@@ -40,7 +41,7 @@ abstract class RenderApiTestBase {
   }
 
   RenderClient client() {
-    return new RenderClient(http, server.url("/"), API_KEY, time, time, log);
+    return new RenderClient(http, server.url("/").uri(), API_KEY, time, time, log);
   }
 
   /** The ShipException {@code call} throws; its message is checked for the key after the test. */

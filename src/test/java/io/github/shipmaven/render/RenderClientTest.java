@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ class RenderClientTest {
   final FakeTime time = new FakeTime();
   final RecordingLog log = new RecordingLog();
   final List<String> lines = log.lines;
-  OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(500)).build();
+  RenderClient.Timeouts http =
+      new RenderClient.Timeouts(
+          RenderClient.CONNECT_TIMEOUT, Duration.ofMillis(500), RenderHttp.CALL_TIMEOUT);
 
   @BeforeEach
   void start() throws Exception {
@@ -48,7 +51,7 @@ class RenderClientTest {
   }
 
   RenderClient client() {
-    return new RenderClient(http, server.url("/"), API_KEY, time, time, log);
+    return new RenderClient(http, server.url("/").uri(), API_KEY, time, time, log);
   }
 
   static MockResponse deploy(String status) {
@@ -199,7 +202,7 @@ class RenderClientTest {
 
   @Test
   void aTricklingAnswerToTheHookIsCutByTheCallTimeout() {
-    http = http.newBuilder().callTimeout(Duration.ofSeconds(1)).build();
+    http = new RenderClient.Timeouts(http.connect(), http.read(), Duration.ofSeconds(1));
     server.enqueue(trickling("{\"id\":\"dep-1\"}"));
     long start = System.nanoTime();
     assertThatThrownBy(() -> client().trigger(hook(), IMAGE))
@@ -212,13 +215,18 @@ class RenderClientTest {
   }
 
   @Test
-  void everyCallIsBoundedAsAWhole() {
-    for (boolean tls : new boolean[] {true, false}) {
-      OkHttpClient client = RenderClient.httpClient(tls);
-      assertThat(client.callTimeoutMillis()).isEqualTo(RenderHttp.CALL_TIMEOUT.toMillis());
-      assertThat(client.connectTimeoutMillis()).isEqualTo(10_000);
-      assertThat(client.readTimeoutMillis()).isEqualTo(10_000);
-      assertThat(client.writeTimeoutMillis()).isEqualTo(10_000);
+  void everyCallIsBoundedAsAWhole() throws Exception {
+    assertThat(RenderClient.Timeouts.DEFAULT)
+        .isEqualTo(
+            new RenderClient.Timeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(10), RenderHttp.CALL_TIMEOUT));
+    RenderHttp calls =
+        new RenderHttp(RenderClient.Timeouts.DEFAULT, server.url("/").uri(), API_KEY, time, log);
+    for (String url : List.of("https://api.render.com/v1/x", server.url("/v1/x").toString())) {
+      HttpURLConnection connection = calls.open(calls.api(URI.create(url)));
+      assertThat(connection.getConnectTimeout()).isEqualTo(10_000);
+      assertThat(connection.getReadTimeout()).isEqualTo(10_000);
+      assertThat(connection.getInstanceFollowRedirects()).as("no redirect followed").isFalse();
     }
   }
 
@@ -321,7 +329,7 @@ class RenderClientTest {
 
   @Test
   void waitingWithoutAnApiKeyIsAClearError() {
-    RenderClient noKey = new RenderClient(http, server.url("/"), null, time, time, log);
+    RenderClient noKey = new RenderClient(http, server.url("/").uri(), null, time, time, log);
     assertThatThrownBy(
             () ->
                 noKey.await(

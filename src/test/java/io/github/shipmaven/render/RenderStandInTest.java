@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.shipmaven.it.RenderStandIn;
 import io.github.shipmaven.it.RenderStandIn.Received;
 import io.github.shipmaven.it.RenderStandIn.TriggerCall;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,8 @@ class RenderStandInTest {
 
   RenderClient client(String apiKey) {
     return new RenderClient(
-        new OkHttpClient(),
-        HttpUrl.get("http://127.0.0.1:" + standIn.port() + "/"),
+        RenderClient.Timeouts.DEFAULT,
+        URI.create("http://127.0.0.1:" + standIn.port() + "/"),
         apiKey,
         time,
         time,

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.shipmaven.core.ShipException;
+import io.github.shipmaven.core.ShipLog;
+import java.net.URI;
 import java.time.Duration;
-import okhttp3.ConnectionSpec;
+import javax.net.ssl.HttpsURLConnection;
 import org.junit.jupiter.api.Test;
 
 class RenderTargetTest {
@@ -24,22 +26,6 @@ class RenderTargetTest {
   }
 
   @Test
-  void callsHttpsWhenTheHookOrTheApiItCallsIsHttps() {
-    assertThat(target(HTTPS_HOOK, "https://api.render.com", false).callsHttps()).isTrue();
-    assertThat(target(HTTPS_HOOK, "http://127.0.0.1:1", false).callsHttps()).isTrue();
-    // the API is called only without a hook or when the deploy is followed
-    assertThat(target(LOOPBACK_HOOK, "https://api.render.com", false).callsHttps()).isFalse();
-    assertThat(target(LOOPBACK_HOOK, "https://api.render.com", true).callsHttps()).isTrue();
-    assertThat(target(null, "https://api.render.com", false).callsHttps()).isTrue();
-  }
-
-  @Test
-  void plainHttpOnLoopbackCallsNoHttps() {
-    assertThat(target(LOOPBACK_HOOK, "http://127.0.0.1:18090", true).callsHttps()).isFalse();
-    assertThat(target(null, "http://localhost:18090", true).callsHttps()).isFalse();
-  }
-
-  @Test
   void anApiUrlWithALoginIsRefusedWithoutShowingIt() {
     for (String url :
         new String[] {"https://user:Canary-1@api.render.com", "https://Canary-1@stand_in:8443/x"}) {
@@ -53,11 +39,22 @@ class RenderTargetTest {
   }
 
   @Test
-  void aClientForHttpsSpeaksTlsAndOneForPlainHttpOnlyCleartext() {
-    assertThat(RenderClient.httpClient(true).connectionSpecs())
-        .anyMatch(ConnectionSpec::isTls)
-        .contains(ConnectionSpec.CLEARTEXT);
-    assertThat(RenderClient.httpClient(false).connectionSpecs())
-        .containsExactly(ConnectionSpec.CLEARTEXT);
+  void httpsIsCalledWithTlsAndPlainHttpOnlyOnLoopback() throws Exception {
+    RenderTarget target = target(HTTPS_HOOK, "https://api.render.com", true);
+    RenderHttp calls =
+        new RenderHttp(
+            RenderClient.Timeouts.DEFAULT, target.api(), "apiKey", duration -> {}, ShipLog.NONE);
+    assertThat(calls.open(RenderHttp.hookPost(target.hook().withImage("x/y:1"))))
+        .isInstanceOf(HttpsURLConnection.class);
+    assertThat(calls.open(calls.api(calls.service("srv-abc", null, "deploys"))))
+        .isInstanceOf(HttpsURLConnection.class);
+    RenderTarget loopback = target(LOOPBACK_HOOK, "http://127.0.0.1:18090", true);
+    assertThat(calls.open(RenderHttp.hookPost(loopback.hook().withImage("x/y:1"))))
+        .isNotInstanceOf(HttpsURLConnection.class);
+    // DeployHook and RenderTarget refuse it first; the calls refuse it too
+    assertThatThrownBy(
+            () -> calls.open(RenderHttp.hookPost(URI.create("http://api.render.com/deploy/x"))))
+        .isInstanceOf(ShipException.class)
+        .hasMessageContaining("plain http only for loopback hosts");
   }
 }

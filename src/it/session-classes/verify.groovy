@@ -11,8 +11,7 @@ def loaded = { String file ->
   log.readLines().collect { line -> line.replaceFirst(/^(\[[^\]]*\])+\s*/, "").split(" ")[0] } as Set
 }
 // What only a BuildKit build's session needs: its classes, and okhttp's HTTP/2 connection under
-// them (okhttp's HTTP/1.1 client, which ship:deploy uses, loads a listener type of that package
-// but never the connection itself).
+// them.
 def sessionOnly = { Set classes ->
   classes.findAll { name ->
     name ==~ /io\.github\.shipmaven\.buildkit\.(Session|FileSync|GrpcCall|ProtoWire|BuildKitBuild)(\$.*)?/ ||
@@ -29,6 +28,9 @@ assert pipeline.contains("okhttp3.internal.http2.Http2Connection")
   def found = sessionOnly(loaded(file))
   assert found.isEmpty() : "${file}: the session's classes were loaded: ${found}"
 }
+// ship:deploy calls Render with the JDK's HttpURLConnection: okhttp is the session's alone.
+def deployOkhttp = loaded("classes-deploy.log").findAll { it ==~ /(okhttp3|okio|kotlin)\..*/ }.sort()
+assert deployOkhttp.isEmpty() : "ship:deploy loaded okhttp, okio or Kotlin: ${deployOkhttp.take(10)}"
 def log = new File(basedir, "build.log").text
 assert log.contains("Builder: classic") : "run 4 did not build with the classic builder"
 return true

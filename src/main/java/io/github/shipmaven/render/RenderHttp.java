@@ -31,6 +31,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +99,9 @@ final class RenderHttp {
    * transports may set one) must never get a Render call resent with its credentials.
    */
   private static final Authenticator NO_AUTHENTICATION = new Authenticator() {};
+
+  /** Asked only when a certificate's names do not match the host: then always no. */
+  private static final HostnameVerifier NO_MISMATCH = (host, session) -> false;
 
   /**
    * Jackson's tree mapper for the API's JSON, made on first use: a deploy through the hook never
@@ -382,6 +388,12 @@ final class RenderHttp {
               + ": Render is called over https (plain http only for loopback hosts).");
     }
     HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+    if (connection instanceof HttpsURLConnection https) {
+      // The JDK's own TLS and name check, whatever defaults other code in Maven's JVM set: with
+      // this verifier the JDK checks the certificate's names itself and refuses any mismatch.
+      https.setSSLSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault());
+      https.setHostnameVerifier(NO_MISMATCH);
+    }
     connection.setConnectTimeout(millis(timeouts.connect()));
     connection.setReadTimeout(millis(timeouts.read()));
     connection.setInstanceFollowRedirects(false);
@@ -438,9 +450,14 @@ final class RenderHttp {
           headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT), header.getValue().get(0));
         }
       }
+      deadline.bodyStarts();
       // Never getInputStream() on an error: its exception names the whole URL, the hook's key too.
       InputStream in = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      String body = in == null ? "" : readAll(in);
+      String body = in == null ? "" : readAll(in, deadline);
+      if (deadline.end()) {
+        // the deadline came first: what was read may be cut short
+        throw new InterruptedIOException("timeout: no whole answer within " + bound);
+      }
       done = true;
       return new Reply(code, body, headers, took);
     } catch (IOException | RuntimeException e) {
@@ -450,18 +467,25 @@ final class RenderHttp {
       }
       throw e;
     } finally {
-      deadline.cancel();
+      deadline.end();
       if (!done) {
         connection.disconnect();
       }
     }
   }
 
-  private static String readAll(InputStream in) throws IOException {
+  /**
+   * The answer's body, read until its end or the deadline: each read waits at most the read
+   * timeout, and a body trickling in is cut at the first read after the deadline.
+   */
+  private static String readAll(InputStream in, Deadline deadline) throws IOException {
     try (in) {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       byte[] buffer = new byte[8192];
       for (int n; (n = in.read(buffer)) >= 0; ) {
+        if (deadline.passed()) {
+          throw new InterruptedIOException("timeout");
+        }
         body.write(buffer, 0, n);
       }
       return body.toString(StandardCharsets.UTF_8);
@@ -560,13 +584,19 @@ final class RenderHttp {
   }
 
   /**
-   * A call's whole-call bound: at {@code bound} it closes the connection under the call (a body
-   * trickling in a byte at a time meets no read timeout), unless the call ended first.
+   * A call's whole-call bound. Until the answer's head is in, the deadline closes the connection
+   * under the call ({@code disconnect()}), which ends a connect, a write or a head trickling in (a
+   * byte at a time meets no read timeout). Once the body is being read it only marks the call late,
+   * and the body's reads stop at the first one after it ({@link #readAll}): {@code disconnect()}
+   * under a body being read would not end the read but hand the kept-alive connection's rest to the
+   * JDK's cleaner thread, which drains it holding the stream's lock, as long as it trickles. So a
+   * call ends by its bound, or, if its body stops arriving altogether, one read timeout later.
    */
   private static final class Deadline {
     private final HttpURLConnection connection;
     private final ScheduledFuture<?> timer;
     private boolean ended;
+    private boolean body;
     private volatile boolean passed;
 
     Deadline(HttpURLConnection connection, Duration bound) {
@@ -577,7 +607,9 @@ final class RenderHttp {
     private synchronized void pass() {
       if (!ended) {
         passed = true;
-        connection.disconnect();
+        if (!body) {
+          connection.disconnect();
+        }
       }
     }
 
@@ -585,10 +617,28 @@ final class RenderHttp {
       return passed;
     }
 
-    /** The call ended: the connection is never closed under it after this. */
-    synchronized void cancel() {
+    /**
+     * The head is in and the body is read next: the connection is never closed under the call after
+     * this.
+     *
+     * @throws InterruptedIOException when the deadline came first
+     */
+    synchronized void bodyStarts() throws InterruptedIOException {
+      if (passed) {
+        throw new InterruptedIOException("timeout");
+      }
+      body = true;
+    }
+
+    /**
+     * The call ended: the connection is never closed under it after this.
+     *
+     * @return whether the deadline had passed first
+     */
+    synchronized boolean end() {
       ended = true;
       timer.cancel(false);
+      return passed;
     }
   }
 

@@ -8,6 +8,7 @@ import io.github.shipmaven.core.ShipLog;
 import java.net.URI;
 import java.time.Duration;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 
 class RenderTargetTest {
@@ -44,8 +45,14 @@ class RenderTargetTest {
     RenderHttp calls =
         new RenderHttp(
             RenderClient.Timeouts.DEFAULT, target.api(), "apiKey", duration -> {}, ShipLog.NONE);
-    assertThat(calls.open(RenderHttp.hookPost(target.hook().withImage("x/y:1"))))
-        .isInstanceOf(HttpsURLConnection.class);
+    HttpsURLConnection hook =
+        (HttpsURLConnection) calls.open(RenderHttp.hookPost(target.hook().withImage("x/y:1")));
+    assertThat(hook.getSSLSocketFactory())
+        .as("the JDK's own TLS, whatever HttpsURLConnection's default was set to")
+        .isExactlyInstanceOf(SSLSocketFactory.getDefault().getClass());
+    assertThat(hook.getHostnameVerifier().verify("api.render.com", null))
+        .as("a certificate for another name is refused, whatever the JVM's default verifier")
+        .isFalse();
     assertThat(calls.open(calls.api(calls.service("srv-abc", null, "deploys"))))
         .isInstanceOf(HttpsURLConnection.class);
     RenderTarget loopback = target(LOOPBACK_HOOK, "http://127.0.0.1:18090", true);

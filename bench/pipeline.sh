@@ -28,7 +28,10 @@
 # Usage (it uses the daemon and the registry: take the integration tests' lock):
 #   flock /tmp/ship-it.lock bench/pipeline.sh [ROUNDS]      default 11 rounds; 0 = class counts only
 # SHIP_TREE=<dir> measures the plugin built from another source tree (e.g. a worktree of an older
-# commit); the default is this script's own tree. Results: bench/README.md, "Pipeline".
+# commit); the default is this script's own tree. BASE_TREE=<dir> adds a third side, "base": the
+# same `mvn deploy` with the plugin built from that tree (installed into a local repository of its
+# own), in the same rotation, for a before/after of a change measured round by round.
+# Results: bench/README.md, "Pipeline".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tree=${SHIP_TREE:-$root}
@@ -61,6 +64,12 @@ mvn() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" -Dmav
 (cd "$tree" && mvn -q install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
 plugin_version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$tree/pom.xml" | head -1)
 plugin_jar=$(ls "$tree"/target/ship-maven-plugin-*.jar | grep -v original | head -1)
+base_repo=$work/m2-base
+if [ -n "${BASE_TREE:-}" ]; then
+  [ "$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$BASE_TREE/pom.xml" | head -1)" = "$plugin_version" ] ||
+    { echo "BASE_TREE's plugin version differs from $plugin_version" >&2; exit 1; }
+  (cd "$BASE_TREE" && repo=$base_repo mvn -q install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
+fi
 
 # --- the project ---------------------------------------------------------------------------------
 project=$work/hello-app
@@ -101,6 +110,7 @@ ship_side() {
   SHIP_REGISTRY_USERNAME=$user SHIP_REGISTRY_PASSWORD=$password RENDER_DEPLOY_HOOK_URL=$hook \
     mvn deploy
 }
+base_side() { repo=$base_repo ship_side; }
 shell_side() {
   cd "$project"
   mvn -f shell-pom.xml package
@@ -118,8 +128,8 @@ shell_side() {
   url=${url//:/%3A}; url=${url//\//%2F}; url=${url//@/%40}
   curl -fsS -X POST "$hook&imgURL=$url"
 }
-export -f ship_side shell_side mvn
-export root offline settings repo project user password hook docker shell_image registry config
+export -f ship_side base_side shell_side mvn
+export base_repo root offline settings repo project user password hook docker shell_image registry config
 
 # timed SIDE LOG: runs one side under /usr/bin/time; prints "wall_ms cpu_ms" (cpu = user + sys of
 # the process and every descendant it waited for). A failing run stops the benchmark.
@@ -133,18 +143,27 @@ timed() {
 page "$run-warmup-ship"; timed ship_side "$work/ship.log" >/dev/null
 grep -q 'Render deploy dep-' "$work/ship.log" || { cat "$work/ship.log"; echo "no deploy in the log" >&2; exit 1; }
 page "$run-warmup-shell"; timed shell_side "$work/shell.log" >/dev/null
+sides=(ship shell)
+if [ -n "${BASE_TREE:-}" ]; then
+  sides+=(base)
+  page "$run-warmup-base"; timed base_side "$work/base.log" >/dev/null
+  grep -q 'Render deploy dep-' "$work/base.log" || { cat "$work/base.log"; echo "no deploy in the base side's log" >&2; exit 1; }
+fi
 offline=-o
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ship_wall=() ship_cpu=() shell_wall=() shell_cpu=()
+ship_wall=() ship_cpu=() shell_wall=() shell_cpu=() base_wall=() base_cpu=()
 for r in $(seq 1 "$rounds"); do
-  if ((r % 2)); then order="ship shell"; else order="shell ship"; fi
-  for side in $order; do
+  # the sides rotated by the round, so that none always goes first
+  order=("${sides[@]:r % ${#sides[@]}}" "${sides[@]:0:r % ${#sides[@]}}")
+  for side in "${order[@]}"; do
     page "$run-$r-$side"
     read -r wall cpu < <(timed "${side}_side" "$work/$side.log")
-    if [ "$side" = ship ]; then ship_wall+=("$wall"); ship_cpu+=("$cpu"); else shell_wall+=("$wall"); shell_cpu+=("$cpu"); fi
+    declare -n walls=${side}_wall cpus=${side}_cpu
+    walls+=("$wall"); cpus+=("$cpu")
+    unset -n walls cpus
   done
-  echo "round $r: ship ${ship_wall[-1]} ms (cpu ${ship_cpu[-1]}), shell ${shell_wall[-1]} ms (cpu ${shell_cpu[-1]}); load $(cut -d' ' -f1 /proc/loadavg)" >&2
+  echo "round $r: ship ${ship_wall[-1]} ms (cpu ${ship_cpu[-1]}), shell ${shell_wall[-1]} ms (cpu ${shell_cpu[-1]})${base_wall:+, base ${base_wall[-1]} ms (cpu ${base_cpu[-1]})}; load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -212,6 +231,13 @@ if ((rounds > 0)); then
   printf '%-30s %-24s %s\n' "mvn package + docker (shell)" "$(q "${shell_wall[@]}")" "$(q "${shell_cpu[@]}")"
   printf '%-30s %-24s %s\n' "ship / shell, per round" "$(pairs ship_wall shell_wall / | q3)x" "$(pairs ship_cpu shell_cpu / | q3)x"
   printf '%-30s %-24s %s\n' "ship - shell, per round" "$(pairs ship_wall shell_wall - | q3)" "$(pairs ship_cpu shell_cpu - | q3)"
+  if [ -n "${BASE_TREE:-}" ]; then
+    echo "base: $BASE_TREE ($(git -C "$BASE_TREE" rev-parse --short HEAD))"
+    printf '%-30s %-24s %s\n' "mvn deploy (base)" "$(q "${base_wall[@]}")" "$(q "${base_cpu[@]}")"
+    printf '%-30s %-24s %s\n' "base / shell, per round" "$(pairs base_wall shell_wall / | q3)x" "$(pairs base_cpu shell_cpu / | q3)x"
+    printf '%-30s %-24s %s\n' "base - shell, per round" "$(pairs base_wall shell_wall - | q3)" "$(pairs base_cpu shell_cpu - | q3)"
+    printf '%-30s %-24s %s\n' "base - ship, per round" "$(pairs base_wall ship_wall - | q3)" "$(pairs base_cpu ship_cpu - | q3)"
+  fi
 fi
 echo
 echo "classes loaded (one run each, -Xlog:class+load), per goal: total, then by source (>= 5)"

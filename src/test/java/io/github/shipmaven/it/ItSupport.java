@@ -479,6 +479,8 @@ public final class ItSupport {
     // One ID per request: Docker 20.10 refuses a filter with more than one value ("filters expect
     // only one value") and matches "id" as a pattern (the full ID is one record). A child record
     // goes before its parent, so the rounds repeat until none of them is left.
+    // all=true: without it BuildKit keeps the records it shares with the image store (on
+    // containerd's, a build's layers), whatever the filter says.
     for (int round = 0; round < 3; round++) {
       java.util.Set<String> made = new java.util.TreeSet<>(buildCacheIds(engineHost));
       made.removeAll(before);
@@ -489,7 +491,7 @@ public final class ItSupport {
         String body =
             engineApi(
                 engineHost,
-                "POST /build/prune?filters="
+                "POST /build/prune?all=true&filters="
                     + URLEncoder.encode("{\"id\":{\"" + id + "\":true}}", StandardCharsets.UTF_8),
                 "Accept: application/json");
         Matcher space = Pattern.compile("\"SpaceReclaimed\":(\\d+)").matcher(body);

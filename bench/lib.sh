@@ -36,7 +36,7 @@ prune_build_cache_since() {
     [ -n "$made" ] || break
     for id in $made; do
       n=$(curl -sS --unix-socket "$bench_sock" -X POST \
-        "http://d/build/prune?filters=$(jq -rn --arg id "$id" '{id: {($id): true}} | @uri')" |
+        "http://d/build/prune?all=true&filters=$(jq -rn --arg id "$id" '{id: {($id): true}} | @uri')" |
         jq -r '.SpaceReclaimed // 0')
       reclaimed=$((reclaimed + n))
     done

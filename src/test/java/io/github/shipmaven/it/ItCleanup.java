@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +111,7 @@ public final class ItCleanup {
    * failure: the ITs' own results decide the build.
    */
   private static void clean(JsonNode engines) {
-    for (Map.Entry<String, JsonNode> entry : iterable(engines)) {
+    for (Map.Entry<String, JsonNode> entry : engines.properties()) {
       String host = entry.getKey();
       try {
         cleanEngine(host, entry.getValue());
@@ -434,11 +433,5 @@ public final class ItCleanup {
       body.append(rest, lineEnd + 2, lineEnd + 2 + size);
       rest = rest.substring(lineEnd + 2 + size + 2);
     }
-  }
-
-  private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode engines) {
-    Map<String, JsonNode> map = new LinkedHashMap<>();
-    engines.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
-    return map.entrySet();
   }
 }

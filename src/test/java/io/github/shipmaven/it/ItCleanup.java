@@ -412,26 +412,12 @@ public final class ItCleanup {
         int status = Integer.parseInt(head.substring(9, 12));
         String rest = text.substring(headersEnd + 4);
         if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
-          rest = unchunk(rest);
+          rest = ItSupport.unchunk(rest);
         }
         return new Answer(status, rest);
       } finally {
         deadline.cancel(false);
       }
-    }
-  }
-
-  private static String unchunk(String rest) {
-    StringBuilder body = new StringBuilder();
-    while (true) {
-      int lineEnd = rest.indexOf("\r\n");
-      int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
-      if (size == 0) {
-        return body.toString();
-      }
-      // Sizes count bytes; the answers are JSON of ASCII text, so bytes and chars agree.
-      body.append(rest, lineEnd + 2, lineEnd + 2 + size);
-      rest = rest.substring(lineEnd + 2 + size + 2);
     }
   }
 }

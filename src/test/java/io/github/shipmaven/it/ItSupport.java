@@ -396,20 +396,23 @@ public final class ItSupport {
               + head.lines().findFirst().get()
               + " "
               + rest.substring(0, Math.min(300, rest.length())).strip());
-      if (!head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
-        return rest;
+      return head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
+          ? unchunk(rest)
+          : rest;
+    }
+  }
+
+  /** A chunked HTTP body, joined (the engines' answers are JSON of ASCII text: bytes are chars). */
+  static String unchunk(String rest) {
+    StringBuilder body = new StringBuilder();
+    while (true) {
+      int lineEnd = rest.indexOf("\r\n");
+      int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
+      if (size == 0) {
+        return body.toString();
       }
-      StringBuilder body = new StringBuilder();
-      while (true) {
-        int lineEnd = rest.indexOf("\r\n");
-        int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
-        if (size == 0) {
-          return body.toString();
-        }
-        // Sizes count bytes; the stream is JSON of ASCII text, so bytes and chars agree.
-        body.append(rest, lineEnd + 2, lineEnd + 2 + size);
-        rest = rest.substring(lineEnd + 2 + size + 2);
-      }
+      body.append(rest, lineEnd + 2, lineEnd + 2 + size);
+      rest = rest.substring(lineEnd + 2 + size + 2);
     }
   }
 

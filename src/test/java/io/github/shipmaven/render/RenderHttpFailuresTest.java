@@ -2,27 +2,19 @@ package io.github.shipmaven.render;
 
 import static io.github.shipmaven.render.RenderAnswers.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.shipmaven.core.ShipException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Authenticator;
 import java.net.InetAddress;
 import java.net.PasswordAuthentication;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,52 +24,21 @@ import org.junit.jupiter.api.Timeout;
  * have reached it is retried.
  */
 @Timeout(60)
-class RenderHttpFailuresTest {
+class RenderHttpFailuresTest extends RenderApiTestBase {
   static final String CANARY = "CanaryHookKey7f3a";
-  static final String API_KEY = "rnd_CanaryApiKey9c1d";
   static final String IMAGE = "docker.io/team/app@sha256:" + "ab".repeat(32);
 
-  final MockWebServer server = new MockWebServer();
-  final FakeTime time = new FakeTime();
-  final RenderAnswers.AllLines log = new RenderAnswers.AllLines();
-  final List<ShipException> failures = new ArrayList<>();
-  RenderClient.Timeouts timeouts =
-      new RenderClient.Timeouts(
-          RenderClient.CONNECT_TIMEOUT, Duration.ofMillis(500), RenderHttp.CALL_TIMEOUT);
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-  }
-
-  /** No canary in any failure's message, any cause's message, its stack trace, nor the log. */
-  @AfterEach
-  void noKeyAnywhere() {
-    server.close();
-    for (ShipException failure : failures) {
-      for (Throwable t = failure; t != null; t = t.getCause()) {
-        assertThat(String.valueOf(t.getMessage())).doesNotContain(CANARY).doesNotContain(API_KEY);
-      }
-      StringWriter trace = new StringWriter();
-      failure.printStackTrace(new PrintWriter(trace));
-      assertThat(trace.toString()).doesNotContain(CANARY).doesNotContain(API_KEY);
-    }
-    assertThat(log.lines).noneMatch(l -> l.contains(CANARY) || l.contains(API_KEY));
-  }
-
-  RenderClient client() {
-    return new RenderClient(timeouts, server.url("/").uri(), API_KEY, time, time, log);
+  @Override
+  List<String> canaries() {
+    return List.of(CANARY, API_KEY);
   }
 
   DeployHook hook() {
     return DeployHook.parse(server.url("/deploy/srv-abc?key=" + CANARY).toString(), "test");
   }
 
-  String failure(ThrowingCallable call) {
-    ShipException e = catchThrowableOfType(ShipException.class, call);
-    assertThat(e).as("a ShipException").isNotNull();
-    failures.add(e);
-    return e.getMessage();
+  String message(ThrowingCallable call) {
+    return failure(call).getMessage();
   }
 
   @Test
@@ -88,7 +49,7 @@ class RenderHttpFailuresTest {
     }
     DeployHook unreachable =
         DeployHook.parse("http://127.0.0.1:" + closedPort + "/deploy/srv-abc?key=" + CANARY, "t");
-    assertThat(failure(() -> client().trigger(unreachable, IMAGE)))
+    assertThat(message(() -> client().trigger(unreachable, IMAGE)))
         .contains("Could not reach", "after " + RenderHttp.ATTEMPTS + " attempts");
     assertThat(time.sleeps).hasSize(RenderHttp.ATTEMPTS - 1);
   }
@@ -99,7 +60,7 @@ class RenderHttpFailuresTest {
     DeployHook tls =
         DeployHook.parse(
             "https://127.0.0.1:" + server.getPort() + "/deploy/srv-abc?key=" + CANARY, "t");
-    assertThat(failure(() -> client().trigger(tls, IMAGE)))
+    assertThat(message(() -> client().trigger(tls, IMAGE)))
         .contains("Could not reach", "after " + RenderHttp.ATTEMPTS + " attempts");
     assertThat(time.sleeps).hasSize(RenderHttp.ATTEMPTS - 1);
   }
@@ -108,21 +69,21 @@ class RenderHttpFailuresTest {
   void a404OnTheHookNamesNoKey() throws Exception {
     // the JDK's FileNotFoundException for a 404 names the whole URL: it must never be read
     server.enqueue(json(404, "{\"message\":\"not found: /deploy/srv-abc?key=" + CANARY + "\"}"));
-    assertThat(failure(() -> client().trigger(hook(), IMAGE))).contains("(404)", "srv- id");
+    assertThat(message(() -> client().trigger(hook(), IMAGE))).contains("(404)", "srv- id");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
   void renderMessagesAreReadFromErrorAnswersWithTheKeyMasked() {
     server.enqueue(json(400, "{\"message\":\"bad imgURL for key " + CANARY + "\"}"));
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("Render answered 400 (bad imgURL for key ****)");
   }
 
   @Test
   void a500OnTheHookIsSentOnceAndNamesNoKey() {
     server.enqueue(json(500, "{\"message\":\"boom\"}"));
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("Render answered 500", "may or may not have been triggered");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
@@ -130,7 +91,7 @@ class RenderHttpFailuresTest {
   @Test
   void aReadTimeoutOnTheHookIsSentOnceAndNamesNoKey() {
     server.enqueue(new MockResponse.Builder().code(200).headersDelay(3, TimeUnit.SECONDS).build());
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("No answer in time", "may or may not have been triggered");
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(time.sleeps).isEmpty();
@@ -138,11 +99,10 @@ class RenderHttpFailuresTest {
 
   @Test
   void aTricklingAnswerEndsAtTheCallBoundAsATimeout() {
-    timeouts =
-        new RenderClient.Timeouts(timeouts.connect(), timeouts.read(), Duration.ofSeconds(1));
+    http = new RenderClient.Timeouts(http.connect(), http.read(), Duration.ofSeconds(1));
     server.enqueue(RenderClientTest.trickling("{\"deploy\":{\"id\":\"dep-1\"}}"));
     long start = System.nanoTime();
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("No answer in time", "may or may not have been triggered");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -150,12 +110,10 @@ class RenderHttpFailuresTest {
 
   @Test
   void aSlowAnswerEndsAtTheCallBoundWithinTheReadTimeout() {
-    timeouts =
-        new RenderClient.Timeouts(
-            timeouts.connect(), Duration.ofSeconds(10), Duration.ofSeconds(1));
+    http = new RenderClient.Timeouts(http.connect(), Duration.ofSeconds(10), Duration.ofSeconds(1));
     server.enqueue(new MockResponse.Builder().code(200).headersDelay(4, TimeUnit.SECONDS).build());
     long start = System.nanoTime();
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("No answer in time", "may or may not have been triggered");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -167,7 +125,7 @@ class RenderHttpFailuresTest {
     server.enqueue(
         new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     server.enqueue(json(200, "{\"deploy\":{\"id\":\"dep-2\"}}"));
-    assertThat(failure(() -> client().trigger(hook(), IMAGE)))
+    assertThat(message(() -> client().trigger(hook(), IMAGE)))
         .contains("broke off", "may or may not have been triggered");
     assertThat(server.getRequestCount()).isEqualTo(1);
     RecordedRequest request = server.takeRequest();
@@ -183,7 +141,7 @@ class RenderHttpFailuresTest {
             .setHeader("Location", server.url("/deploy/srv-other?key=" + CANARY))
             .build());
     server.enqueue(json(200, "{\"deploy\":{\"id\":\"dep-3\"}}"));
-    assertThat(failure(() -> client().trigger(hook(), IMAGE))).contains("Render answered 307");
+    assertThat(message(() -> client().trigger(hook(), IMAGE))).contains("Render answered 307");
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
@@ -205,7 +163,7 @@ class RenderHttpFailuresTest {
               .setHeader("WWW-Authenticate", "Basic realm=\"render\"")
               .build());
       server.enqueue(json(200, "{\"id\":\"dep-4\",\"status\":\"live\"}"));
-      assertThat(failure(() -> client().deploy("srv-abc", IMAGE)))
+      assertThat(message(() -> client().deploy("srv-abc", IMAGE)))
           .contains("refused RENDER_API_KEY");
       assertThat(server.getRequestCount()).isEqualTo(1);
       assertThat(asked).hasValue(0);

@@ -5,23 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -46,9 +37,6 @@ public final class ItCleanup {
   private static final Pattern IT_REPOSITORY =
       Pattern.compile("((127\\.0\\.0\\.1|localhost)(:\\d+)?/)?it/[^:@]+|ghcr\\.io/ship-it/[^:@]+");
 
-  /** A bound on every request: a hung engine must not hold the build (Podman 4.3 lists slowly). */
-  private static final long REQUEST_SECONDS = 120;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ItCleanup() {}
@@ -58,14 +46,6 @@ public final class ItCleanup {
       System.err.println("usage: ItCleanup note STATE HOST... | clean STATE | sweep HOST...");
       System.exit(2);
     }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "it-cleanup-deadline");
-              thread.setDaemon(true);
-              return thread;
-            });
-    ItCleanup.timer = timer;
     switch (args[0]) {
       case "note" -> note(Path.of(args[1]), List.of(args).subList(2, args.length));
       case "clean" -> clean(JSON.readTree(Path.of(args[1]).toFile()));
@@ -77,10 +57,7 @@ public final class ItCleanup {
         clean(nothingBefore);
       }
     }
-    timer.shutdownNow();
   }
-
-  private static ScheduledExecutorService timer;
 
   private static void note(Path state, List<String> hosts) throws IOException {
     ObjectNode engines = JSON.createObjectNode();
@@ -236,23 +213,23 @@ public final class ItCleanup {
    * and stays, named in a line; one already gone with its child answers 404.
    */
   private static boolean remove(String host, String reference) throws IOException {
-    Answer answer =
+    ItSupport.EngineAnswer answer =
         call(host, "DELETE /images/" + URLEncoder.encode(reference, StandardCharsets.UTF_8));
-    if (answer.status != 200 && answer.status != 404) {
+    if (answer.status() != 200 && answer.status() != 404) {
       System.out.printf(
           "[it-cleanup] %s: %s stays: %d %s%n",
-          host, reference, answer.status, answer.body.strip());
+          host, reference, answer.status(), answer.body().strip());
     }
-    return answer.status == 200;
+    return answer.status() == 200;
   }
 
   /** How many image records the engine has, intermediate ones included ({@code all=true}). */
   private static int records(String host) throws IOException {
-    Answer answer = call(host, "GET /images/json?all=true");
-    if (answer.status != 200) {
-      throw new IOException("GET /images/json: " + answer.status + " " + answer.body.strip());
+    ItSupport.EngineAnswer answer = call(host, "GET /images/json?all=true");
+    if (answer.status() != 200) {
+      throw new IOException("GET /images/json: " + answer.status() + " " + answer.body().strip());
     }
-    return JSON.readTree(answer.body).size();
+    return JSON.readTree(answer.body()).size();
   }
 
   /**
@@ -275,11 +252,11 @@ public final class ItCleanup {
         String filter = URLEncoder.encode("{\"id\":{\"" + id + "\":true}}", StandardCharsets.UTF_8);
         // all=true: without it BuildKit keeps the records it shares with the image store (on
         // containerd's, a build's layers), whatever the filter says.
-        Answer answer = call(host, "POST /build/prune?all=true&filters=" + filter);
-        if (answer.status != 200) {
+        ItSupport.EngineAnswer answer = call(host, "POST /build/prune?all=true&filters=" + filter);
+        if (answer.status() != 200) {
           continue;
         }
-        JsonNode pruned = JSON.readTree(answer.body);
+        JsonNode pruned = JSON.readTree(answer.body());
         round += pruned.path("CachesDeleted").size();
         bytes += pruned.path("SpaceReclaimed").asLong();
       }
@@ -324,12 +301,12 @@ public final class ItCleanup {
   }
 
   private static List<JsonNode> images(String host) throws IOException {
-    Answer answer = call(host, "GET /images/json");
-    if (answer.status != 200) {
-      throw new IOException("GET /images/json: " + answer.status + " " + answer.body.strip());
+    ItSupport.EngineAnswer answer = call(host, "GET /images/json");
+    if (answer.status() != 200) {
+      throw new IOException("GET /images/json: " + answer.status() + " " + answer.body().strip());
     }
     List<JsonNode> images = new ArrayList<>();
-    JSON.readTree(answer.body).forEach(images::add);
+    JSON.readTree(answer.body()).forEach(images::add);
     return images;
   }
 
@@ -349,16 +326,16 @@ public final class ItCleanup {
    * meanwhile: asked again, it answers.
    */
   private static Set<String> cacheIds(String host) throws IOException {
-    Answer answer = call(host, "GET /system/df");
-    for (int attempt = 1; answer.status == 404 && attempt < 5; attempt++) {
+    ItSupport.EngineAnswer answer = call(host, "GET /system/df");
+    for (int attempt = 1; answer.status() == 404 && attempt < 5; attempt++) {
       sleep();
       answer = call(host, "GET /system/df");
     }
-    if (answer.status != 200) {
-      throw new IOException("GET /system/df: " + answer.status + " " + answer.body.strip());
+    if (answer.status() != 200) {
+      throw new IOException("GET /system/df: " + answer.status() + " " + answer.body().strip());
     }
     Set<String> ids = new TreeSet<>();
-    for (JsonNode record : JSON.readTree(answer.body).path("BuildCache")) {
+    for (JsonNode record : JSON.readTree(answer.body()).path("BuildCache")) {
       ids.add(record.path("ID").asText());
     }
     return ids;
@@ -373,51 +350,16 @@ public final class ItCleanup {
     }
   }
 
-  private record Answer(int status, String body) {}
-
   /**
-   * One request with no body on the engine's unix socket ({@code unix:///...}), answered in full
-   * within {@link #REQUEST_SECONDS} (the socket is closed at the bound, which ends the read).
+   * One request with no body to the engine, within {@link ItSupport#ENGINE_REQUEST_BOUND} (a hung
+   * engine must not hold the build; Podman 4.3 lists slowly).
    */
-  private static Answer call(String host, String requestLine) throws IOException {
-    if (!host.startsWith("unix://")) {
-      throw new IOException("not a unix socket: " + host);
+  private static ItSupport.EngineAnswer call(String host, String requestLine) throws IOException {
+    ItSupport.EngineAnswer answer =
+        ItSupport.engineRequest(host, requestLine, "Accept: application/json");
+    if (answer.head() == null) {
+      throw new IOException(requestLine + ": no HTTP answer");
     }
-    try (SocketChannel socket =
-        SocketChannel.open(UnixDomainSocketAddress.of(host.substring("unix://".length())))) {
-      ScheduledFuture<?> deadline =
-          timer.schedule(
-              () -> {
-                try {
-                  socket.close();
-                } catch (IOException ignored) {
-                  // The read that follows fails either way.
-                }
-              },
-              REQUEST_SECONDS,
-              TimeUnit.SECONDS);
-      try {
-        String request =
-            requestLine
-                + " HTTP/1.1\r\nHost: docker\r\nAccept: application/json\r\n"
-                + "Content-Length: 0\r\nConnection: close\r\n\r\n";
-        socket.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-        String text =
-            new String(Channels.newInputStream(socket).readAllBytes(), StandardCharsets.UTF_8);
-        int headersEnd = text.indexOf("\r\n\r\n");
-        if (!text.startsWith("HTTP/1.") || headersEnd < 0) {
-          throw new IOException(requestLine + ": no HTTP answer");
-        }
-        String head = text.substring(0, headersEnd);
-        int status = Integer.parseInt(head.substring(9, 12));
-        String rest = text.substring(headersEnd + 4);
-        if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
-          rest = ItSupport.unchunk(rest);
-        }
-        return new Answer(status, rest);
-      } finally {
-        deadline.cancel(false);
-      }
-    }
+    return answer;
   }
 }

@@ -13,12 +13,14 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Helpers for the invoker integration tests' setup and verify scripts. */
 public final class ItSupport {
@@ -367,39 +369,85 @@ public final class ItSupport {
     return engineApi(LOCAL_ENGINE, requestLine, header);
   }
 
+  /** An engine's answer: its head ({@code null} when none came), status and body (unchunked). */
+  record EngineAnswer(@Nullable String head, int status, String body) {
+    String statusLine() {
+      return head == null ? "" : head.lines().findFirst().orElse("");
+    }
+  }
+
+  /** A bound on every request to an engine: a hung engine must not hold the build. */
+  static final Duration ENGINE_REQUEST_BOUND = Duration.ofSeconds(120);
+
   /**
    * One request to an engine's unix socket ({@code unix:///…}, as {@code DOCKER_HOST} names it)
-   * with no body, answered in full (the connection is closed after it); returns the response body,
-   * chunked encoding removed.
+   * with no body, read to its end (the connection is closed after it), within {@link
+   * #ENGINE_REQUEST_BOUND}: at the bound the socket is closed under the read, which then fails.
+   */
+  static EngineAnswer engineRequest(String engineHost, String requestLine, String header)
+      throws IOException {
+    if (!engineHost.startsWith("unix://")) {
+      throw new IOException("not a unix socket: " + engineHost);
+    }
+    try (SocketChannel socket =
+        SocketChannel.open(UnixDomainSocketAddress.of(engineHost.substring("unix://".length())))) {
+      Thread deadline =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(ENGINE_REQUEST_BOUND.toMillis());
+                  socket.close();
+                } catch (InterruptedException | IOException done) {
+                  // answered in time, or the read that follows fails either way
+                }
+              },
+              "it-engine-request-deadline");
+      deadline.setDaemon(true);
+      deadline.start();
+      try {
+        String request =
+            requestLine
+                + " HTTP/1.1\r\nHost: docker\r\n"
+                + header
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        socket.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+        String text =
+            new String(Channels.newInputStream(socket).readAllBytes(), StandardCharsets.UTF_8);
+        int headersEnd = text.indexOf("\r\n\r\n");
+        if (!text.startsWith("HTTP/1.") || headersEnd < 0) {
+          return new EngineAnswer(null, 0, text);
+        }
+        String head = text.substring(0, headersEnd);
+        String rest = text.substring(headersEnd + 4);
+        return new EngineAnswer(
+            head,
+            Integer.parseInt(head.substring(9, 12)),
+            head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
+                ? unchunk(rest)
+                : rest);
+      } finally {
+        deadline.interrupt();
+      }
+    }
+  }
+
+  /**
+   * {@link #engineRequest}'s body when the engine answered 200; else the IT fails, naming the
+   * request and the answer.
    */
   private static String engineApi(String engineHost, String requestLine, String header)
       throws IOException {
     check(engineHost.startsWith("unix://"), "not a unix socket: " + engineHost);
-    try (SocketChannel socket =
-        SocketChannel.open(UnixDomainSocketAddress.of(engineHost.substring("unix://".length())))) {
-      String request =
-          requestLine
-              + " HTTP/1.1\r\nHost: docker\r\n"
-              + header
-              + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      socket.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-      byte[] response = Channels.newInputStream(socket).readAllBytes();
-      String text = new String(response, StandardCharsets.UTF_8);
-      int headersEnd = text.indexOf("\r\n\r\n");
-      check(headersEnd > 0, requestLine + ": no HTTP response");
-      String head = text.substring(0, headersEnd);
-      String rest = text.substring(headersEnd + 4);
-      check(
-          head.startsWith("HTTP/1.1 200"),
-          requestLine
-              + ": "
-              + head.lines().findFirst().get()
-              + " "
-              + rest.substring(0, Math.min(300, rest.length())).strip());
-      return head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
-          ? unchunk(rest)
-          : rest;
-    }
+    EngineAnswer answer = engineRequest(engineHost, requestLine, header);
+    check(answer.head() != null, requestLine + ": no HTTP response");
+    check(
+        answer.statusLine().startsWith("HTTP/1.1 200"),
+        requestLine
+            + ": "
+            + answer.statusLine()
+            + " "
+            + answer.body().substring(0, Math.min(300, answer.body().length())).strip());
+    return answer.body();
   }
 
   /** A chunked HTTP body, joined (the engines' answers are JSON of ASCII text: bytes are chars). */

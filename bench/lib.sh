@@ -10,6 +10,16 @@ ms() {
   echo $(((e - s) / 1000000))
 }
 
+# jvm_ms FILE: "class_ms jit_ms" from the performance counters a JVM saved at exit
+# (-XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=FILE; the JVM keeps them anyway): its time loading
+# classes (`jstat -class`'s Time, sun.cls.time: loading, linking, verifying, initializing) and its
+# JIT's compile time (`jstat -compiler`'s Time, java.ci.totalTime), in ms.
+jvm_ms() {
+  jstat -J-Djstat.showUnsupported=true -snap "file://$1" | awk -F= '
+    $1 == "sun.cls.time" { c = $2 } $1 == "java.ci.totalTime" { j = $2 } $1 == "sun.os.hrt.frequency" { f = $2 }
+    END { if (f > 0) printf "%d %d\n", c * 1000 / f, j * 1000 / f; else print "0 0" }'
+}
+
 # median: the median of the whitespace-separated numbers on stdin.
 median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -19,6 +19,18 @@
 # process tree: Maven's JVM, the docker CLIs, curl; not dockerd's, the registry's or the stand-in's,
 # which serve both sides alike) come from /usr/bin/time.
 #
+# floor   mvn deploy -Dship.skip=true   Maven running the ship side's lifecycle (the plugin loaded,
+#         + the shell's docker steps    each goal configured and skipped; install, deploy) with
+#                                       the shell side's docker CLI and curl doing the work: what
+#                                       the ship side would take if the plugin's own work cost no
+#                                       more than the Go CLI's. floor / shell is the lowest ratio a
+#                                       plugin could reach; the rest of ship / shell is the plugin's.
+#
+# Every timed run also saves the performance counters of Maven's JVM (-XX:+PerfDataSaveToFile; the
+# JVM keeps them anyway) and reads two of them with jstat: the time spent loading classes (`jstat
+# -class`'s Time, sun.cls.time: loading, linking, verifying and initializing them) and the JIT's
+# compile time (`jstat -compiler`'s Time, java.ci.totalTime), medians per side.
+#
 # After the timed rounds, one more run of each side with MAVEN_OPTS=-Xlog:class+load counts the
 # classes the JVM loaded, per Maven goal (from one `--- plugin:goal` line to the next), by where
 # they came from: the JDK, Maven's own jars, each plugin's jar, and inside ship-maven-plugin's
@@ -34,6 +46,8 @@
 # Results: bench/README.md, "Pipeline".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 tree=${SHIP_TREE:-$root}
 rounds=${1:-11}
 work=/tmp/ship-bench-pipeline
@@ -51,6 +65,7 @@ run=$(date +%s)
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$registry/v2/")" = 401 ] ||
   { echo "no htpasswd registry on $registry: run .ci/stack first" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 1; }
+command -v jstat >/dev/null || { echo "needs the JDK's jstat on PATH" >&2; exit 1; }
 
 # The plugin under test goes into a local repository of this benchmark's own (~/.m2's
 # 0.1.0-SNAPSHOT is shared with whoever else installs one); everything else is read from ~/.m2 as
@@ -77,6 +92,7 @@ rm -rf "$project"
 cp -r "$root/examples/hello-app" "$project"
 ship_image=$registry/bench/pipeline-ship
 shell_image=$registry/bench/pipeline-shell
+floor_image=$registry/bench/pipeline-floor
 # The example follows the deploy until live; the shell's curl does not wait, so neither does this.
 sed -i -e "s|<version>0.1.0-SNAPSHOT</version>|<version>$plugin_version</version>|" \
   -e "s|<image>.*</image>|<image>$ship_image</image>|" -e '/<wait>true<\/wait>/d' "$project/pom.xml"
@@ -104,7 +120,7 @@ trap 'kill "$standin" 2>/dev/null || true; rm -rf "$config"' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 hook="http://127.0.0.1:$port/deploy/srv-bench01?key=$hook_key"
 
-# --- the two sides -------------------------------------------------------------------------------
+# --- the sides ---------------------------------------------------------------------------------
 ship_side() {
   cd "$project"
   SHIP_REGISTRY_USERNAME=$user SHIP_REGISTRY_PASSWORD=$password RENDER_DEPLOY_HOOK_URL=$hook \
@@ -114,36 +130,50 @@ base_side() { repo=$base_repo ship_side; }
 shell_side() {
   cd "$project"
   mvn -f shell-pom.xml package
-  local sha digest out
+  docker_steps "$shell_image"
+}
+floor_side() {
+  cd "$project"
+  mvn deploy -Dship.skip=true
+  docker_steps "$floor_image"
+}
+# docker_steps IMAGE: the seed's CircleCI steps after Maven, on the project's HEAD
+docker_steps() {
+  local image=$1 sha digest out
   sha=$(git rev-parse HEAD)
-  DOCKER_BUILDKIT=1 "$docker" build -t "$shell_image:$sha" -t "$shell_image:latest" .
+  DOCKER_BUILDKIT=1 "$docker" build -t "$image:$sha" -t "$image:latest" .
   export DOCKER_CONFIG=$config
   echo "$password" | "$docker" login -u "$user" --password-stdin "$registry"
-  "$docker" push "$shell_image:$sha"
-  out=$("$docker" push "$shell_image:latest")
+  "$docker" push "$image:$sha"
+  out=$("$docker" push "$image:latest")
   echo "$out"
   digest=$(sed -n 's/.*digest: \(sha256:[0-9a-f]*\).*/\1/p' <<<"$out")
   [ -n "$digest" ] || { echo "no digest from docker push" >&2; return 1; }
-  local url=$shell_image@$digest # URL-encoded in the shell itself: a helper process would be timed
+  local url=$image@$digest # URL-encoded in the shell itself: a helper process would be timed
   url=${url//:/%3A}; url=${url//\//%2F}; url=${url//@/%40}
   curl -fsS -X POST "$hook&imgURL=$url"
 }
-export -f ship_side base_side shell_side mvn
-export base_repo root offline settings repo project user password hook docker shell_image registry config
+export -f ship_side base_side shell_side floor_side docker_steps mvn
+export base_repo root offline settings repo project user password hook docker shell_image floor_image registry config
 
-# timed SIDE LOG: runs one side under /usr/bin/time; prints "wall_ms cpu_ms" (cpu = user + sys of
-# the process and every descendant it waited for). A failing run stops the benchmark.
+# timed SIDE LOG: runs one side under /usr/bin/time; prints "wall_ms cpu_ms class_ms jit_ms" (cpu =
+# user + sys of the process and every descendant it waited for; class and jit: Maven's JVM's time
+# loading classes and compiling, from its counters). A failing run stops the benchmark.
 timed() {
-  /usr/bin/time -f '%e %U %S' -o "$work/time" bash -c "$1" >"$2" 2>&1 ||
+  rm -f "$work/jvm.hsperf"
+  MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=$work/jvm.hsperf" \
+    /usr/bin/time -f '%e %U %S' -o "$work/time" bash -c "$1" >"$2" 2>&1 ||
     { tail -40 "$2" >&2; echo "failed: $1 (log $2)" >&2; exit 1; }
-  awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$work/time"
+  echo "$(awk '{ printf "%d %d", $1 * 1000, ($2 + $3) * 1000 }' "$work/time") $(jvm_ms "$work/jvm.hsperf")"
 }
 
 # Warm-up, untimed: Maven's plugins resolved into the local repository, the page cache, each path.
 page "$run-warmup-ship"; timed ship_side "$work/ship.log" >/dev/null
 grep -q 'Render deploy dep-' "$work/ship.log" || { cat "$work/ship.log"; echo "no deploy in the log" >&2; exit 1; }
 page "$run-warmup-shell"; timed shell_side "$work/shell.log" >/dev/null
-sides=(ship shell)
+page "$run-warmup-floor"; timed floor_side "$work/floor.log" >/dev/null
+grep -q 'Skipping ship:build' "$work/floor.log" || { cat "$work/floor.log"; echo "ship:build was not skipped on the floor side" >&2; exit 1; }
+sides=(ship shell floor)
 if [ -n "${BASE_TREE:-}" ]; then
   sides+=(base)
   page "$run-warmup-base"; timed base_side "$work/base.log" >/dev/null
@@ -152,18 +182,18 @@ fi
 offline=-o
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ship_wall=() ship_cpu=() shell_wall=() shell_cpu=() base_wall=() base_cpu=()
+for side in ship shell floor base; do declare -a "${side}_wall=()" "${side}_cpu=()" "${side}_class=()" "${side}_jit=()"; done
 for r in $(seq 1 "$rounds"); do
   # the sides rotated by the round, so that none always goes first
   order=("${sides[@]:r % ${#sides[@]}}" "${sides[@]:0:r % ${#sides[@]}}")
   for side in "${order[@]}"; do
     page "$run-$r-$side"
-    read -r wall cpu < <(timed "${side}_side" "$work/$side.log")
-    declare -n walls=${side}_wall cpus=${side}_cpu
-    walls+=("$wall"); cpus+=("$cpu")
-    unset -n walls cpus
+    read -r wall cpu class jit < <(timed "${side}_side" "$work/$side.log")
+    declare -n walls=${side}_wall cpus=${side}_cpu loads=${side}_class jits=${side}_jit
+    walls+=("$wall"); cpus+=("$cpu"); loads+=("$class"); jits+=("$jit")
+    unset -n walls cpus loads jits
   done
-  echo "round $r: ship ${ship_wall[-1]} ms (cpu ${ship_cpu[-1]}), shell ${shell_wall[-1]} ms (cpu ${shell_cpu[-1]})${base_wall:+, base ${base_wall[-1]} ms (cpu ${base_cpu[-1]})}; load $(cut -d' ' -f1 /proc/loadavg)" >&2
+  echo "round $r: ship ${ship_wall[-1]} ms (cpu ${ship_cpu[-1]}), shell ${shell_wall[-1]} ms (cpu ${shell_cpu[-1]}), floor ${floor_wall[-1]} ms (cpu ${floor_cpu[-1]})${base_wall:+, base ${base_wall[-1]} ms (cpu ${base_cpu[-1]})}; load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -231,6 +261,18 @@ if ((rounds > 0)); then
   printf '%-30s %-24s %s\n' "mvn package + docker (shell)" "$(q "${shell_wall[@]}")" "$(q "${shell_cpu[@]}")"
   printf '%-30s %-24s %s\n' "ship / shell, per round" "$(pairs ship_wall shell_wall / | q3)x" "$(pairs ship_cpu shell_cpu / | q3)x"
   printf '%-30s %-24s %s\n' "ship - shell, per round" "$(pairs ship_wall shell_wall - | q3)" "$(pairs ship_cpu shell_cpu - | q3)"
+  printf '%-30s %-24s %s\n' "floor: skipped + docker" "$(q "${floor_wall[@]}")" "$(q "${floor_cpu[@]}")"
+  printf '%-30s %-24s %s\n' "floor / shell, per round" "$(pairs floor_wall shell_wall / | q3)x" "$(pairs floor_cpu shell_cpu / | q3)x"
+  printf '%-30s %-24s %s\n' "floor - shell, per round" "$(pairs floor_wall shell_wall - | q3)" "$(pairs floor_cpu shell_cpu - | q3)"
+  printf '%-30s %-24s %s\n' "ship - floor, per round" "$(pairs ship_wall floor_wall - | q3)" "$(pairs ship_cpu floor_cpu - | q3)"
+  echo "Maven's JVM, ms, median (quartiles): class loading (jstat -class Time)   JIT compiling (jstat -compiler Time)"
+  for side in "${sides[@]}"; do
+    declare -n loads=${side}_class jits=${side}_jit
+    printf '%-30s %-24s %s\n' "$side" "$(q "${loads[@]}")" "$(q "${jits[@]}")"
+    unset -n loads jits
+  done
+  printf '%-30s %-24s %s\n' "ship - floor, per round" "$(pairs ship_class floor_class - | q3)" "$(pairs ship_jit floor_jit - | q3)"
+  printf '%-30s %-24s %s\n' "floor - shell, per round" "$(pairs floor_class shell_class - | q3)" "$(pairs floor_jit shell_jit - | q3)"
   if [ -n "${BASE_TREE:-}" ]; then
     echo "base: $BASE_TREE ($(git -C "$BASE_TREE" rev-parse --short HEAD))"
     printf '%-30s %-24s %s\n' "mvn deploy (base)" "$(q "${base_wall[@]}")" "$(q "${base_cpu[@]}")"
@@ -247,5 +289,5 @@ echo "shell side (mvn package):"
 classes shell
 
 # What this run tagged; the registry keeps its blobs (a few kB a round).
-"$docker" images --format '{{.Repository}}:{{.Tag}}' | grep -E "^($ship_image|$shell_image):" | xargs -r "$docker" rmi >/dev/null
+"$docker" images --format '{{.Repository}}:{{.Tag}}' | grep -E "^($ship_image|$shell_image|$floor_image):" | xargs -r "$docker" rmi >/dev/null
 echo "rerun: flock /tmp/ship-it.lock bench/pipeline.sh $rounds"

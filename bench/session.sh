@@ -9,6 +9,9 @@
 #    seen, new sources: no cached context, no cached COPY) and again after a one-line change.
 # 2. The seed-shaped project, Dockerfile COPY . /app/ (FROM, COPY, RUN, CMD): one new commit a
 #    round, built in the same directory (what CI does on every push).
+# The seed's rounds also run `mvn validate` and `mvn ship:build -Dship.skip=true`, and read Maven's
+# JVM's class-loading time from its counters (lib.sh's jvm_ms): where the seed's time goes, and what
+# the goal's classes alone cost against what 1.15x leaves for the goal's work.
 # Needs the stack of .ci/stack (Docker 20.10 on /var/run/docker.sock, local/busybox:1; curl, jq); run
 # it under the integration tests' lock:  flock /tmp/ship-it.lock bench/session.sh
 # At the end, or when it stops early, it removes its images and then the build cache records its
@@ -121,10 +124,13 @@ page() { echo "<h1>seed $1</h1>" >"$seed/www/index.html"; (cd "$seed" && commit 
 offline=
 page "$run-warm"; ship "$seed" >/dev/null; cli_build "$seed" bench/session-seed-cli >/dev/null
 offline=-o
-declare -A s
+declare -A s j
+# Maven's JVM saves its counters at exit: each contender's class-loading time (lib.sh's jvm_ms)
+export MAVEN_OPTS="-XX:+PerfDataSaveToFile -XX:PerfDataSaveFile=$work/jvm.hsperf"
 for r in $(seq 1 "$rounds"); do
   for c in $(rotate "$r" ship cli validate skip); do
     page "$run-$r-$c"
+    rm -f "$work/jvm.hsperf"
     case $c in
       ship) s[ship]+="$(ms ship "$seed") " ;;
       cli) s[cli]+="$(ms cli_build "$seed" "bench/session-seed-cli:$r") " ;;
@@ -133,10 +139,16 @@ for r in $(seq 1 "$rounds"); do
       validate) s[validate]+="$(ms mvn_in "$seed" validate) " ;;
       skip) s[skip]+="$(ms mvn_in "$seed" ship:build -Dship.skip=true) " ;;
     esac
+    j[$c]+="$(jvm_ms "$work/jvm.hsperf" | cut -d' ' -f1) "
   done
 done
+unset MAVEN_OPTS
 read -ra seed_ship <<<"${s[ship]}"; read -ra seed_cli <<<"${s[cli]}"
 read -ra seed_validate <<<"${s[validate]}"; read -ra seed_skip <<<"${s[skip]}"
+read -ra class_ship <<<"${j[ship]}"; read -ra class_skip <<<"${j[skip]}"; read -ra class_validate <<<"${j[validate]}"
+# At 1.15x the goal's own work may take 1.15 x the CLI side - the skipped goal's run, each round.
+budget=()
+for i in "${!seed_cli[@]}"; do budget+=($((seed_cli[i] * 115 / 100 - seed_skip[i]))); done
 
 echo "$rounds rounds, contenders alternating; median ms (min-max)"
 printf '%-58s %-24s %s\n' "1. 200 MB beside src/, COPY src/" "cold" "one-line change"
@@ -154,3 +166,7 @@ printf '%-58s %s\n' "mvn validate (Maven alone, both sides pay it)" "$(stats "${
 printf '%-58s %s\n' "ship:build -Dship.skip=true - validate (plugin loaded)" "$(diff_ms seed_skip seed_validate)"
 printf '%-58s %s\n' "ship:build - ship:build -Dship.skip=true (goal's work)" "$(diff_ms seed_ship seed_skip)"
 printf '%-58s %s\n' "CLI side - mvn validate (docker build)" "$(diff_ms seed_cli seed_validate)"
+printf '%-58s %s\n' "at 1.15x, what the goal's work may take (1.15 CLI - skip)" "$(echo "${budget[@]}" | median) ms"
+printf '%-58s %s\n' "class loading in Maven's JVM (jstat -class Time): validate" "$(stats "${class_validate[@]}")"
+printf '%-58s %s\n' "  ship:build -Dship.skip=true - validate" "$(diff_ms class_skip class_validate)"
+printf '%-58s %s\n' "  ship:build - ship:build -Dship.skip=true (the goal's)" "$(diff_ms class_ship class_skip)"

@@ -24,9 +24,14 @@ try {
   // 2: a failing RUN, in the classic builder's words, its output streamed.
   assert log.contains("about to fail")
   assert log.contains("docker build failed: The command '/bin/sh -c echo about to fail && false' returned a non-zero code: 1")
+  // The build asks for forcerm: the failed step's container is gone with the build, where `docker
+  // build` (without --force-rm) would leave it stopped on the engine.
+  def failedNow = docker("ps", "-a", "--no-trunc", "--format", "{{.Command}}")
+      .readLines().count { it.contains("echo about to fail && false") }
+  assert failedNow == (new File(basedir, "failed-containers-before.txt").text as int) : "the failed RUN left its container"
 } finally {
-  // The classic builder keeps the container of a failed RUN step (as `docker build` does without
-  // --force-rm): remove it, and this run's image, from the shared engine.
+  // A plugin without forcerm left the failed RUN's container: remove it, and this run's image, from
+  // the shared engine.
   def failed = docker("ps", "-a", "--no-trunc", "--filter", "status=exited", "--format", "{{.ID}} {{.Command}}")
       .readLines().findAll { it.contains("echo about to fail && false") }.collect { it.split(" ")[0] }
   if (failed) {

@@ -165,7 +165,10 @@ public final class ImageBuilder {
             .withLabels(request.labels())
             .withPull(request.pull())
             .withNoCache(request.noCache())
-            .withRemove(true);
+            // forcerm: a failed step's container goes too (docker build keeps it by default), so
+            // failing builds do not pile stopped containers up on a long-lived CI agent's daemon.
+            .withRemove(true)
+            .withForcerm(true);
     request.buildArgs().forEach(cmd::withBuildArg);
     if (!request.pullLogins().isEmpty()) {
       AuthConfigurations logins = new AuthConfigurations();

@@ -70,6 +70,9 @@ class ImageBuilderTest extends ScriptedDaemonTestBase {
     }
     List<ScriptedDaemon.Exchange> builds = daemon.requests("POST /build");
     assertThat(builds).hasSize(2);
+    // Each step's container is removed, a failed one's too (forcerm), unlike docker build's
+    // default.
+    assertThat(builds.get(0).line()).contains("rm=true").contains("forcerm=true");
     assertThat(builds.get(0).header("X-Registry-Config")).isNull();
     String configs =
         new String(

@@ -100,13 +100,24 @@ public final class DeployHook {
       return null;
     }
     for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (decode(key).equals(name)) {
-        return eq < 0 ? "" : decode(pair.substring(eq + 1));
+      if (name(pair).equals(name)) {
+        String raw = rawValue(pair);
+        return raw == null ? "" : decode(raw);
       }
     }
     return null;
+  }
+
+  /** The name of one {@code name=value} pair of a raw query, decoded. */
+  private static String name(String pair) {
+    int eq = pair.indexOf('=');
+    return decode(eq < 0 ? pair : pair.substring(0, eq));
+  }
+
+  /** The value of one pair of a raw query as the URL spells it; null without an {@code =}. */
+  private static @Nullable String rawValue(String pair) {
+    int eq = pair.indexOf('=');
+    return eq < 0 ? null : pair.substring(eq + 1);
   }
 
   private static String decode(String text) {
@@ -134,9 +145,9 @@ public final class DeployHook {
   /** The key as the URL spells it (percent-escapes and all), for redaction. */
   String rawKey() {
     for (String pair : url.getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && decode(pair.substring(0, eq)).equals("key")) {
-        return pair.substring(eq + 1);
+      String raw = rawValue(pair);
+      if (raw != null && name(pair).equals("key")) {
+        return raw;
       }
     }
     return key();
@@ -158,8 +169,7 @@ public final class DeployHook {
   URI withImage(String imageUrl) {
     StringBuilder query = new StringBuilder();
     for (String pair : url.getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      if (pair.isEmpty() || decode(eq < 0 ? pair : pair.substring(0, eq)).equals("imgURL")) {
+      if (pair.isEmpty() || name(pair).equals("imgURL")) {
         continue;
       }
       query.append(pair).append('&');

@@ -1,13 +1,26 @@
 package io.github.shipmaven.render;
 
 import io.github.shipmaven.core.ShipLog;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import mockwebserver3.MockResponse;
 
-/** Render's answers for MockWebServer, and a log that keeps every line, debug included. */
+/**
+ * Render's answers for MockWebServer, a Render that does not answer at all, and a log that keeps
+ * every line, debug included.
+ */
 final class RenderAnswers {
   private RenderAnswers() {}
+
+  /** A loopback port nothing listens on: a connect to it is refused. */
+  static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
 
   static MockResponse json(int code, String body) {
     return new MockResponse.Builder()

@@ -12,8 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.ShipException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,10 +141,7 @@ class RenderApiDeployTest extends RenderApiTestBase {
 
   @Test
   void connectFailuresAreRetriedBecauseNothingReachedRender() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = RenderAnswers.closedPort();
     RenderClient unreachable =
         new RenderClient(
             http, URI.create("http://127.0.0.1:" + closedPort + "/"), API_KEY, time, time, log);

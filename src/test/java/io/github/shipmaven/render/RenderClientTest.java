@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.shipmaven.core.RecordingLog;
 import io.github.shipmaven.core.ShipException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -141,10 +140,7 @@ class RenderClientTest {
 
   @Test
   void connectFailuresAreRetriedBecauseNothingReachedRender() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = RenderAnswers.closedPort();
     DeployHook unreachable =
         DeployHook.parse("http://127.0.0.1:" + closedPort + "/deploy/srv-abc?key=" + KEY, "test");
     assertThatThrownBy(() -> client().trigger(unreachable, IMAGE))

@@ -4,9 +4,7 @@ import static io.github.shipmaven.render.RenderAnswers.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Authenticator;
-import java.net.InetAddress;
 import java.net.PasswordAuthentication;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +41,7 @@ class RenderHttpFailuresTest extends RenderApiTestBase {
 
   @Test
   void aRefusedConnectionIsRetriedAndNamesNoKey() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = RenderAnswers.closedPort();
     DeployHook unreachable =
         DeployHook.parse("http://127.0.0.1:" + closedPort + "/deploy/srv-abc?key=" + CANARY, "t");
     assertThat(message(() -> client().trigger(unreachable, IMAGE)))

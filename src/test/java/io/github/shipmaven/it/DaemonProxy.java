@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * client sent on it. So a test counts, at the socket, what the plugin sent for a build (its {@code
  * POST /build} and {@code POST /session} connections). Two hooks make the test's events happen at a
  * known point: {@code beforeSession} runs as the {@code n}th session is requested (a one-line
- * change "between" two builds), and {@code killSessionsAfter} cuts every session connection that
- * long after it opens (a session that dies mid-build).
+ * change "between" two builds), and {@code killSessionsAfterBytes} cuts every session connection
+ * once the client sent that much on it (a session that dies mid-build).
  *
  * <p>Started from an invoker setup script: it lives on in that JVM (daemon threads) while the build
  * runs in its own process, and stops with it.
@@ -34,7 +34,6 @@ public final class DaemonProxy {
   private final java.util.Map<Integer, Runnable> changes =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile int killFrom = Integer.MAX_VALUE;
-  private volatile Duration killAfter;
   private volatile long killBytes = Long.MAX_VALUE;
 
   private DaemonProxy(Path socket, Path daemon, Path log) throws IOException {
@@ -56,13 +55,6 @@ public final class DaemonProxy {
   /** Runs {@code change} as session number {@code n} (from 1) is requested, before forwarding. */
   public DaemonProxy beforeSession(int n, Runnable change) {
     changes.put(n, change);
-    return this;
-  }
-
-  /** Cuts session number {@code from} (from 1) and each later one {@code after} it opened. */
-  public DaemonProxy killSessionsAfter(int from, Duration after) {
-    this.killAfter = after;
-    this.killFrom = from;
     return this;
   }
 
@@ -117,23 +109,6 @@ public final class DaemonProxy {
         Runnable change = changes.get(n);
         if (change != null) {
           change.run();
-        }
-        Duration after = killAfter;
-        if (after != null && n >= killFrom) {
-          Thread killer =
-              new Thread(
-                  () -> {
-                    try {
-                      Thread.sleep(after.toMillis());
-                      client.close();
-                      upstream.close();
-                    } catch (InterruptedException | IOException ignored) {
-                      // the connection ended first
-                    }
-                  },
-                  "daemon-proxy-killer");
-          killer.setDaemon(true);
-          killer.start();
         }
       }
       head.flip();

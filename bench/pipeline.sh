@@ -75,6 +75,7 @@ repo=$work/m2
 settings=$work/settings.xml
 printf '<settings/>\n' >"$settings"
 offline=
+# (this script's own mvn, in place of lib.sh's)
 mvn() { "$root/mvnw" -B $offline -s "$settings" -Dmaven.repo.local="$repo" -Dmaven.repo.local.tail="$HOME/.m2/repository" "$@"; }
 (cd "$tree" && mvn -q install -DskipTests -DskipITs 2>&1 | { grep -v -i checksum || true; })
 plugin_version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$tree/pom.xml" | head -1)
@@ -106,7 +107,6 @@ assert shell != pom and "shipmaven" not in shell
 open(sys.argv[2], "w").write(shell)
 PY
 printf 'target/\n' >"$project/.gitignore"
-commit() { git add -A && git -c user.email=b@example.invalid -c user.name=bench commit -q -m "$1"; }
 page() { echo "<h1>pipeline $1</h1>" >"$project/src/main/resources/www/index.html"; (cd "$project" && commit "page $1"); }
 (cd "$project" && git init -q -b main && commit init)
 
